@@ -1,0 +1,65 @@
+package dev.embed4j.internal;
+
+import dev.embed4j.BatchOutcome;
+import dev.embed4j.EmbedListener;
+import dev.embed4j.EmbeddingRun;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Calls listeners in order; one that throws is logged and skipped, never breaking the run. */
+final class Listeners implements EmbedListener {
+  private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+  private final List<EmbedListener> listeners;
+
+  Listeners(List<EmbedListener> listeners) {
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** Whether there is anyone to tell, so that events need not be created. */
+  boolean isEmpty() {
+    return listeners.isEmpty();
+  }
+
+  private void each(String callback, Consumer<EmbedListener> call) {
+    for (EmbedListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException | LinkageError e) {
+        log.warn("Embed4j listener {} threw from {}; the run goes on", l.getClass().getName(), callback, e);
+      }
+    }
+  }
+
+  @Override
+  public void runStarted(RunStarted event) {
+    each("runStarted", l -> l.runStarted(event));
+  }
+
+  @Override
+  public void batchSucceeded(BatchOutcome batch) {
+    each("batchSucceeded", l -> l.batchSucceeded(batch));
+  }
+
+  @Override
+  public void batchFailed(BatchOutcome batch) {
+    each("batchFailed", l -> l.batchFailed(batch));
+  }
+
+  @Override
+  public void retryScheduled(RetryScheduled event) {
+    each("retryScheduled", l -> l.retryScheduled(event));
+  }
+
+  @Override
+  public void rateLimitWait(RateLimitWait event) {
+    each("rateLimitWait", l -> l.rateLimitWait(event));
+  }
+
+  @Override
+  public void runFinished(EmbeddingRun run) {
+    each("runFinished", l -> l.runFinished(run));
+  }
+}

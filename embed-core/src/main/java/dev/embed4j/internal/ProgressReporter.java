@@ -1,0 +1,107 @@
+package dev.embed4j.internal;
+
+import dev.embed4j.BatchOutcome;
+import dev.embed4j.EmbedListener;
+import dev.embed4j.EmbeddingRun;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code showProgress(true)}: a console bar of texts done with running cost and tokens, or,
+ * without a console (or without the optional progressbar library), an INFO log line at most
+ * every few seconds; a summary line at the end either way.
+ */
+final class ProgressReporter implements EmbedListener {
+  private static final Logger log = LoggerFactory.getLogger("dev.embed4j.progress");
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final boolean console;
+  private final Map<String, Progress> runs = new ConcurrentHashMap<>();
+
+  ProgressReporter() {
+    this.console = System.console() != null && ConsoleBar.available();
+  }
+
+  @Override
+  public void runStarted(RunStarted event) {
+    Progress p = new Progress(event);
+    runs.put(event.runId(), p);
+    if (console) {
+      p.bar = ConsoleBar.open("Embedding [" + modelName(event.model()) + "]", event.texts());
+    } else {
+      log.info("Embedding {} texts with {} in {} batches (about {} tokens, {})", event.texts(), event.model(),
+          event.batches(), event.estimatedTokens(), EmbeddingRun.formatDollars(event.estimatedCost()));
+    }
+  }
+
+  @Override
+  public void batchSucceeded(BatchOutcome batch) {
+    advance(batch);
+  }
+
+  @Override
+  public void batchFailed(BatchOutcome batch) {
+    advance(batch);
+  }
+
+  private void advance(BatchOutcome batch) {
+    Progress p = runs.get(batch.runId());
+    if (p == null) {
+      return;
+    }
+    String line;
+    int done;
+    synchronized (p) {
+      p.done += batch.size();
+      p.tokens += batch.tokens();
+      p.cost = p.cost.add(batch.cost());
+      done = p.done;
+      line = EmbeddingRun.formatDollars(p.cost) + " | " + p.tokens + " tok";
+      if (p.bar != null) {
+        p.bar.step(batch.size(), line);
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - p.lastLog < LOG_INTERVAL_NANOS) {
+        return;
+      }
+      p.lastLog = now;
+    }
+    log.info("Embedding [{}] {}% | {}/{} texts | {}", modelName(p.start.model()), done * 100 / p.start.texts(),
+        done, p.start.texts(), line);
+  }
+
+  @Override
+  public void runFinished(EmbeddingRun run) {
+    Progress p = runs.remove(run.id());
+    if (p != null && p.bar != null) {
+      p.bar.close();
+    }
+    if (run.isComplete()) {
+      log.info("{}", run.summary());
+    } else {
+      log.warn("{}", run.summary());
+    }
+  }
+
+  private static String modelName(String id) {
+    return id.substring(id.indexOf(':') + 1);
+  }
+
+  private static final class Progress {
+    final RunStarted start;
+    int done;
+    long tokens;
+    BigDecimal cost = BigDecimal.ZERO;
+    long lastLog = System.nanoTime();
+    ConsoleBar bar;
+
+    Progress(RunStarted start) {
+      this.start = start;
+    }
+  }
+}

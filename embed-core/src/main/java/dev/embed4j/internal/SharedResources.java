@@ -1,0 +1,139 @@
+package dev.embed4j.internal;
+
+import dev.embed4j.EmbeddingProvider;
+import dev.embed4j.RateLimiter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * What an embedder and the embedders derived from it share: worker threads, a timer, the HTTP
+ * client with its connection pool, and the pause gates and rate limiters of each
+ * provider, key and model.
+ */
+public final class SharedResources {
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  private final ExecutorService workers;
+  private final ScheduledExecutorService timer;
+  private final OkHttpClient httpClient;
+  private final boolean ownsHttpClient;
+  private final Map<String, PauseGate> gates = new ConcurrentHashMap<>();
+  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public SharedResources(EngineConfig config) {
+    int pool = POOLS.incrementAndGet();
+    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemonThreads("embed4j-" + pool + "-worker-"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("embed4j-" + pool + "-timer-"));
+    this.ownsHttpClient = config.httpClient() == null;
+    OkHttpClient.Builder http = ownsHttpClient ? new OkHttpClient.Builder() : config.httpClient().newBuilder();
+    if (ownsHttpClient) {
+      int connections = Math.max(5, config.maxConcurrentRequests());
+      Dispatcher dispatcher = new Dispatcher();
+      dispatcher.setMaxRequests(Math.max(64, connections));
+      dispatcher.setMaxRequestsPerHost(connections);
+      http.dispatcher(dispatcher).connectionPool(new ConnectionPool(connections, 5, TimeUnit.MINUTES));
+    }
+    // Embed4j retries by its own policy and counts every attempt; the key must not follow redirects.
+    this.httpClient = http.retryOnConnectionFailure(false).followRedirects(false).followSslRedirects(false).build();
+  }
+
+  public ExecutorService workers() {
+    return workers;
+  }
+
+  public ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  /** The shared client with the timeouts of {@code config}; derived clients share its pool. */
+  public OkHttpClient httpClient(EngineConfig config) {
+    return httpClient.newBuilder()
+        .connectTimeout(config.connectTimeout())
+        .readTimeout(config.requestTimeout())
+        .writeTimeout(config.requestTimeout())
+        .callTimeout(config.requestTimeout())
+        .build();
+  }
+
+  /** The pause gate shared by every request of this provider endpoint, key and model. */
+  public PauseGate gate(EngineConfig config) {
+    return gates.computeIfAbsent(poolKey(config), k -> new PauseGate());
+  }
+
+  /** The rate limiter shared by every request of this provider endpoint, key and model. */
+  public RateLimiter limiter(EngineConfig config) {
+    if (config.rateLimiter() != null) {
+      return config.rateLimiter();
+    }
+    if (config.requestsPerMinute() == 0 && config.tokensPerMinute() == 0 && !config.learnRateLimits()) {
+      return RateLimiter.NONE;
+    }
+    return limiters.computeIfAbsent(poolKey(config) + "|" + config.requestsPerMinute() + "|"
+        + config.tokensPerMinute() + "|" + config.learnRateLimits(),
+        k -> new BucketRateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), config.learnRateLimits(),
+            System::nanoTime));
+  }
+
+  private static String poolKey(EngineConfig config) {
+    EmbeddingProvider custom = config.customProvider();
+    String endpoint = custom != null ? "custom:" + System.identityHashCode(custom) : config.baseUrl();
+    return config.model().id() + "|" + endpoint + "|" + fingerprint(config.apiKey());
+  }
+
+  /** A short one-way fingerprint, so that maps and logs never hold a key. */
+  static String fingerprint(String apiKey) {
+    if (apiKey == null) {
+      return "-";
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    workers.shutdownNow();
+    timer.shutdownNow();
+    if (ownsHttpClient) {
+      httpClient.dispatcher().cancelAll();
+      httpClient.dispatcher().executorService().shutdown();
+      httpClient.connectionPool().evictAll();
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,157 @@
+package dev.embed4j.internal.cohere;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.embed4j.EmbeddingProvider;
+import dev.embed4j.ProviderException;
+import dev.embed4j.internal.HttpSupport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * {@code POST /v2/embed}: {@code input_type} always, {@code output_dimension} only for a reduced
+ * dimension, {@code truncate} {@code NONE} unless truncation was asked for ({@code END}), so that
+ * an over-long text fails loudly instead of being cut silently. Vectors come back in input
+ * order in {@code embeddings.float}; tokens in {@code meta.billed_units.input_tokens}.
+ */
+public final class CohereProvider implements EmbeddingProvider {
+  private final OkHttpClient client;
+  private final HttpUrl endpoint;
+  private final String authorization;
+
+  public CohereProvider(OkHttpClient client, HttpUrl base, String apiKey) {
+    this.client = client;
+    this.endpoint = HttpSupport.endpoint(base, "v2", "embed");
+    this.authorization = "Bearer " + apiKey;
+  }
+
+  @Override
+  public String id() {
+    return "cohere";
+  }
+
+  @Override
+  public Result embed(EmbeddingProvider.Request request) throws IOException {
+    okhttp3.Request http = new okhttp3.Request.Builder()
+        .url(endpoint)
+        .header("Authorization", authorization)
+        .post(RequestBody.create(body(request), HttpSupport.JSON))
+        .build();
+    Call call = client.newCall(http);
+    Runnable unregister = request.cancellation().onCancel(call::cancel);
+    try (Response response = call.execute()) {
+      String model = request.model().name();
+      if (!response.isSuccessful()) {
+        throw HttpSupport.error(id(), model, response);
+      }
+      Parsed parsed;
+      try (InputStream in = response.body().byteStream()) {
+        parsed = parse(in, request.dimensions());
+      } catch (IOException | RuntimeException e) {
+        if (call.isCanceled()) {
+          throw e instanceof IOException ? (IOException) e : new IOException(e);
+        }
+        throw new ProviderException(id(), model, response.code(), null, HttpSupport.requestId(response.headers()),
+            true, null, "Unusable reply from cohere " + model + ": " + e.getMessage(), e);
+      }
+      return new Result(parsed.vectors, parsed.tokens, HttpSupport.limits(response.headers()));
+    } finally {
+      unregister.run();
+    }
+  }
+
+  static byte[] body(EmbeddingProvider.Request request) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + request.texts().size() * 64);
+    try (JsonGenerator g = HttpSupport.JSON_FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model", request.model().name());
+      g.writeArrayFieldStart("texts");
+      for (String text : request.texts()) {
+        g.writeString(text);
+      }
+      g.writeEndArray();
+      if (request.inputType() != null) {
+        g.writeStringField("input_type", request.inputType().wireName());
+      }
+      g.writeArrayFieldStart("embedding_types");
+      g.writeString("float");
+      g.writeEndArray();
+      if (request.dimensions() != request.model().dimensions()) {
+        g.writeNumberField("output_dimension", request.dimensions());
+      }
+      g.writeStringField("truncate", request.truncate() ? "END" : "NONE");
+      g.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  static Parsed parse(InputStream in, int dimensions) throws IOException {
+    List<float[]> vectors = null;
+    long tokens = -1;
+    try (JsonParser p = HttpSupport.JSON_FACTORY.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("the reply is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("embeddings".equals(field) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String type = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("float".equals(type) && t == JsonToken.START_ARRAY) {
+              vectors = new ArrayList<>();
+              while (p.nextToken() == JsonToken.START_ARRAY) {
+                vectors.add(HttpSupport.readFloatArray(p, dimensions));
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if ("meta".equals(field) && value == JsonToken.START_OBJECT) {
+          tokens = billedTokens(p);
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    if (vectors == null) {
+      throw new IOException("the reply has no embeddings.float");
+    }
+    return new Parsed(vectors, tokens);
+  }
+
+  private static long billedTokens(JsonParser p) throws IOException {
+    long tokens = -1;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      if ("billed_units".equals(name) && t == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String unit = p.currentName();
+          p.nextToken();
+          if ("input_tokens".equals(unit)) {
+            tokens = p.getLongValue();
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return tokens;
+  }
+
+  record Parsed(List<float[]> vectors, long tokens) {}
+}

@@ -1,0 +1,167 @@
+package dev.embed4j.internal.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.embed4j.EmbeddingProvider;
+import dev.embed4j.ProviderException;
+import dev.embed4j.internal.HttpSupport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * {@code POST /v1/embeddings}. Asks for base64 and decodes little-endian float32 straight into
+ * {@code float[]}; accepts float arrays from compatible servers that ignore the format; places
+ * every vector by its {@code index}, failing the batch on a missing or repeated one.
+ */
+public final class OpenAiProvider implements EmbeddingProvider {
+  private final OkHttpClient client;
+  private final HttpUrl endpoint;
+  private final String authorization;
+
+  public OpenAiProvider(OkHttpClient client, HttpUrl base, String apiKey) {
+    this.client = client;
+    this.endpoint = HttpSupport.endpoint(base, "v1", "embeddings");
+    this.authorization = "Bearer " + apiKey;
+  }
+
+  @Override
+  public String id() {
+    return "openai";
+  }
+
+  @Override
+  public Result embed(EmbeddingProvider.Request request) throws IOException {
+    okhttp3.Request http = new okhttp3.Request.Builder()
+        .url(endpoint)
+        .header("Authorization", authorization)
+        .post(RequestBody.create(body(request), HttpSupport.JSON))
+        .build();
+    Call call = client.newCall(http);
+    Runnable unregister = request.cancellation().onCancel(call::cancel);
+    try (Response response = call.execute()) {
+      String model = request.model().name();
+      if (!response.isSuccessful()) {
+        throw HttpSupport.error(id(), model, response);
+      }
+      float[][] vectors;
+      long tokens;
+      try (InputStream in = response.body().byteStream()) {
+        Parsed parsed = parse(in, request.texts().size(), request.dimensions());
+        vectors = parsed.vectors;
+        tokens = parsed.tokens;
+      } catch (IOException | RuntimeException e) {
+        if (call.isCanceled()) {
+          throw e instanceof IOException ? (IOException) e : new IOException(e);
+        }
+        throw new ProviderException(id(), model, response.code(), null, HttpSupport.requestId(response.headers()),
+            true, null, "Unusable reply from openai " + model + ": " + e.getMessage(), e);
+      }
+      return new Result(Arrays.asList(vectors), tokens, HttpSupport.limits(response.headers()));
+    } finally {
+      unregister.run();
+    }
+  }
+
+  static byte[] body(EmbeddingProvider.Request request) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.texts().size() * 64);
+    try (JsonGenerator g = HttpSupport.JSON_FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("model", request.model().name());
+      g.writeArrayFieldStart("input");
+      for (String text : request.texts()) {
+        g.writeString(text);
+      }
+      g.writeEndArray();
+      if (request.dimensions() != request.model().dimensions()) {
+        g.writeNumberField("dimensions", request.dimensions());
+      }
+      g.writeStringField("encoding_format", "base64");
+      g.writeEndObject();
+    }
+    return out.toByteArray();
+  }
+
+  /** The vectors by index, and {@code usage.prompt_tokens} (-1 if absent). */
+  static Parsed parse(InputStream in, int expected, int dimensions) throws IOException {
+    float[][] vectors = new float[expected][];
+    long tokens = -1;
+    int received = 0;
+    try (JsonParser p = HttpSupport.JSON_FACTORY.createParser(in)) {
+      expect(p.nextToken(), JsonToken.START_OBJECT, "the reply");
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("data".equals(field)) {
+          expect(value, JsonToken.START_ARRAY, "data");
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            int index = -1;
+            float[] vector = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String name = p.currentName();
+              JsonToken t = p.nextToken();
+              if ("index".equals(name)) {
+                index = p.getIntValue();
+              } else if ("embedding".equals(name)) {
+                if (t == JsonToken.VALUE_STRING) {
+                  vector = HttpSupport.decodeFloats(p.getBinaryValue());
+                } else if (t == JsonToken.START_ARRAY) {
+                  vector = HttpSupport.readFloatArray(p, dimensions);
+                } else {
+                  throw new IOException("embedding is neither base64 nor an array but " + t);
+                }
+              } else {
+                p.skipChildren();
+              }
+            }
+            if (index < 0 || index >= expected) {
+              throw new IOException("embedding index " + index + " is outside the batch of " + expected);
+            }
+            if (vector == null) {
+              throw new IOException("data item " + index + " has no embedding");
+            }
+            if (vectors[index] != null) {
+              throw new IOException("embedding index " + index + " appears twice");
+            }
+            vectors[index] = vector;
+            received++;
+          }
+        } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            if ("prompt_tokens".equals(name)) {
+              tokens = p.getLongValue();
+            } else if ("total_tokens".equals(name) && tokens < 0) {
+              tokens = p.getLongValue();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    if (received != expected) {
+      throw new IOException("the reply had " + received + " embeddings for " + expected + " texts");
+    }
+    return new Parsed(vectors, tokens);
+  }
+
+  private static void expect(JsonToken actual, JsonToken wanted, String what) throws IOException {
+    if (actual != wanted) {
+      throw new IOException(what + " is not " + wanted + " but " + actual);
+    }
+  }
+
+  record Parsed(float[][] vectors, long tokens) {}
+}
