@@ -47,7 +47,8 @@ class OpenAiEmbedderTest {
         .baseUrl(server.url("/").toString())
         .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
         .learnRateLimits(false)
-        .maxConcurrentRequests(1);
+        .maxConcurrentRequests(1)
+        .requestTimeout(Duration.ofSeconds(10));
   }
 
   private JsonNode body(RecordedRequest request) throws IOException {

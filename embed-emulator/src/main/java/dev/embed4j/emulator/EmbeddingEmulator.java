@@ -1,0 +1,372 @@
+package dev.embed4j.emulator;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings})
+ * and the Cohere embed API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
+ *
+ * <pre>{@code
+ * try (EmbeddingEmulator emu = EmbeddingEmulator.builder()
+ *     .latency(Duration.ofMillis(100))
+ *     .requestsPerMinute(500).tokensPerMinute(1_000_000)
+ *     .faults(Faults.builder().serverErrorRate(0.05).seed(42).build())
+ *     .start()) {
+ *   String base = emu.baseUrl(); // http://127.0.0.1:PORT; append /v1/embeddings or /v2/embed
+ *   ...
+ *   assertThat(emu.stats().tokensBilled("text-embedding-3-small")).isEqualTo(...);
+ * }
+ * }</pre>
+ *
+ * <p><b>What it checks.</b> OpenAI: bearer key; {@code model} (text-embedding-3-small 1536 dims,
+ * text-embedding-3-large 3072, text-embedding-ada-002 1536; others get 404
+ * {@code model_not_found}); {@code input} a non-empty string or 1..2048 non-empty strings
+ * (else 400 {@code '$.input' is invalid}); at most 8192 tokens per input and 300,000 per
+ * request; {@code dimensions} only for text-embedding-3-*, in 1..native; {@code encoding_format}
+ * {@code float} or {@code base64} (little-endian float32). Cohere: bearer key; {@code texts}
+ * 1..96; {@code input_type} one of search_document, search_query, classification, clustering;
+ * {@code embedding_types} containing {@code float} (only float embeddings are returned);
+ * {@code output_dimension} 256/512/1024/1536 for embed-v4.0 only; {@code truncate} NONE, START
+ * or END (default END) against 512 tokens per input for the v3 models and 128,000 for
+ * embed-v4.0. Errors use each provider's body shape. Tokens are counted, and billed, with
+ * jtokkit's cl100k_base for both providers.
+ *
+ * <p><b>Vectors</b> are a deterministic function of model, input type and text: see
+ * {@link #expectedVector(String, String, String, int)}.
+ *
+ * <p><b>Limits</b> ({@link Builder#requestsPerMinute}, {@link Builder#tokensPerMinute}) are token
+ * buckets per API key and model (OpenAI) or per API key (Cohere), refilled continuously; a
+ * request over either limit gets 429 with {@code retry-after} (and for OpenAI
+ * {@code retry-after-ms} and the {@code x-ratelimit-*} headers) and consumes nothing.
+ *
+ * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds
+ * the loopback address only. {@link #close()} stops it and interrupts replies in progress.
+ */
+public final class EmbeddingEmulator implements AutoCloseable {
+
+  static {
+    // HttpServer writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+    // and delayed ACKs add ~40 ms to keep-alive replies. Read once, when the first server starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private static final AtomicBoolean WARM = new AtomicBoolean();
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final Stats stats = new Stats();
+  private final FaultPlan faults;
+  private final String baseUrl;
+
+  private EmbeddingEmulator(Builder b) throws IOException {
+    warmUp();
+    this.faults = new FaultPlan(b.faults);
+    Endpoint.Config config = new Endpoint.Config(b.latency.toNanos(), b.apiKeys,
+        b.exhaustedKeys, b.shuffleOrder, b.ignoreEncodingFormat);
+    RateLimiter limiter = new RateLimiter(b.rpm, b.tpm, b.nanoTime);
+    OpenAiEndpoint openAi = new OpenAiEndpoint(config, stats, faults, limiter);
+    CohereEndpoint cohere = new CohereEndpoint(config, stats, faults, limiter);
+
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port),
+        1024);
+    server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
+    server.createContext(OpenAiEndpoint.PATH, openAi);
+    server.createContext(CohereEndpoint.PATH, cohere);
+    AtomicInteger threads = new AtomicInteger();
+    executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "embed-emulator-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.start();
+    baseUrl = "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+        + server.getAddress().getPort();
+  }
+
+  /**
+   * Runs the hot paths once per JVM before serving: loads cl100k_base (~0.5 s) and gets the
+   * vector and body code compiled while the CPU is free. Under a burst of concurrent requests
+   * on few cores, the JIT compiler threads otherwise starve and the code stays interpreted,
+   * many times slower, for seconds.
+   */
+  private static void warmUp() {
+    if (!WARM.compareAndSet(false, true)) {
+      return;
+    }
+    long sink = 0;
+    for (int i = 0; i < 400; i++) {
+      String text = "warm up text number " + i;
+      sink += Tokenizer.count(text);
+      float[] v = Vectors.vector("text-embedding-3-small", null, text, 1536);
+      Out out = new Out(32_768);
+      sink += out.base64(v).floats(v).length();
+    }
+    if (sink == 42) {
+      System.out.print(""); // keeps the loop from being optimised away
+    }
+  }
+
+  /** Returns a builder with no latency, no limits, no faults and any non-empty key accepted. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The base URL, {@code http://127.0.0.1:PORT} without a trailing slash; clients append
+   * {@code /v1/embeddings} (OpenAI) or {@code /v2/embed} (Cohere).
+   */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The live counters of this emulator; see {@link Stats}. */
+  public Stats stats() {
+    return stats;
+  }
+
+  /**
+   * Answers the next {@code times} requests, on any path and before any check, with this
+   * status and body (sent as {@code application/json}). Scripted replies are queued after any
+   * already scripted, count as {@link Faults.Kind#SCRIPTED} and bill nothing.
+   *
+   * @param times how many requests get this reply
+   * @param status the HTTP status, e.g. 429 or 503
+   * @param body the response body, sent as is
+   * @throws IllegalArgumentException if {@code times < 1} or the status is not in 100..599
+   */
+  public void failNext(int times, int status, String body) {
+    failNext(times, status, body, Map.of());
+  }
+
+  /**
+   * As {@link #failNext(int, int, String)}, adding these response headers (e.g.
+   * {@code retry-after}).
+   *
+   * @param times how many requests get this reply
+   * @param status the HTTP status, e.g. 429 or 503
+   * @param body the response body, sent as is
+   * @param headers response headers, by name
+   */
+  public void failNext(int times, int status, String body, Map<String, String> headers) {
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be at least 1: " + times);
+    }
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("status must be in 100..599: " + status);
+    }
+    Reply r = new Reply(status, Objects.requireNonNull(body, "body")
+        .getBytes(StandardCharsets.UTF_8));
+    r.headers.putAll(Map.copyOf(headers));
+    faults.script(times, r);
+  }
+
+  /** Stops the server at once; replies still waiting (latency, slow faults) are abandoned. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddingEmulator{" + baseUrl + '}';
+  }
+
+  /**
+   * The vector the emulator returns for a text at the model's native dimensions.
+   *
+   * @see #expectedVector(String, String, String, int)
+   */
+  public static float[] expectedVector(String model, String inputType, String text) {
+    return expectedVector(model, inputType, text, Models.require(model).nativeDims());
+  }
+
+  /**
+   * The vector the emulator returns for a text, bit for bit. A pseudo-random generator
+   * (SplitMix64) seeded from a stable 64-bit hash of (model, input type, text) yields the raw
+   * components; the vector is the first {@code dimensions} of them divided by their L2 norm,
+   * so a reduced vector is the prefix of the native one, re-normalised (as OpenAI's
+   * {@code dimensions} and Cohere's {@code output_dimension} behave). Distinct texts give
+   * nearly orthogonal vectors; the same text under another model or input type gives another
+   * vector.
+   *
+   * <p>For a Cohere text longer than the model's limit, sent with {@code truncate} START or END,
+   * the vector is that of the kept tokens decoded back to a string.
+   *
+   * @param model a model the emulator knows, e.g. {@code text-embedding-3-small}
+   * @param inputType the Cohere {@code input_type}, or null for OpenAI
+   * @param text the input text
+   * @param dimensions 1 to the model's native dimensions
+   * @return a new array of {@code dimensions} floats with L2 norm 1 (within float rounding)
+   * @throws IllegalArgumentException if the model is unknown or {@code dimensions} out of range
+   */
+  public static float[] expectedVector(String model, String inputType, String text,
+      int dimensions) {
+    Models.Spec spec = Models.require(model);
+    Objects.requireNonNull(text, "text");
+    if (dimensions < 1 || dimensions > spec.nativeDims()) {
+      throw new IllegalArgumentException("dimensions must be in 1.." + spec.nativeDims()
+          + " for " + model + ": " + dimensions);
+    }
+    return Vectors.vector(model, inputType, text, dimensions);
+  }
+
+  /**
+   * The tokens the emulator counts, and bills, for a text: its length in cl100k_base, special
+   * tokens such as {@code <|endoftext|>} read as ordinary text. Cohere inputs over the model's
+   * limit are billed at the limit when truncated.
+   */
+  public static int expectedTokens(String text) {
+    return Tokenizer.count(Objects.requireNonNull(text, "text"));
+  }
+
+  /**
+   * Configures and starts an {@link EmbeddingEmulator}. Each setter validates its argument at
+   * once. Not thread-safe; a builder may start several emulators.
+   */
+  public static final class Builder {
+    private int port;
+    private Duration latency = Duration.ZERO;
+    private long rpm;
+    private long tpm;
+    private Set<String> apiKeys = Set.of();
+    private Set<String> exhaustedKeys = Set.of();
+    private Faults faults = Faults.NONE;
+    private boolean shuffleOrder;
+    private boolean ignoreEncodingFormat;
+    private LongSupplier nanoTime = System::nanoTime;
+
+    private Builder() {}
+
+    /** The port to bind on 127.0.0.1; 0 (the default) picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Time added before every reply, errors included (default 0). */
+    public Builder latency(Duration latency) {
+      Objects.requireNonNull(latency, "latency");
+      if (latency.isNegative()) {
+        throw new IllegalArgumentException("latency must not be negative: " + latency);
+      }
+      this.latency = latency;
+      return this;
+    }
+
+    /** Requests per minute allowed per API key and model; 0 (the default) means no limit. */
+    public Builder requestsPerMinute(long rpm) {
+      if (rpm < 0) {
+        throw new IllegalArgumentException("requestsPerMinute must not be negative: " + rpm);
+      }
+      this.rpm = rpm;
+      return this;
+    }
+
+    /** Tokens per minute allowed per API key and model; 0 (the default) means no limit. */
+    public Builder tokensPerMinute(long tpm) {
+      if (tpm < 0) {
+        throw new IllegalArgumentException("tokensPerMinute must not be negative: " + tpm);
+      }
+      this.tpm = tpm;
+      return this;
+    }
+
+    /**
+     * The only API keys accepted (others get 401). With none given (the default), any non-empty
+     * bearer token is accepted.
+     */
+    public Builder apiKeys(String... keys) {
+      this.apiKeys = Set.copyOf(Arrays.asList(keys));
+      return this;
+    }
+
+    /**
+     * Keys that authenticate but have no quota left: OpenAI answers 429
+     * {@code insufficient_quota}, Cohere 429 with a monthly-limit message; neither sends
+     * {@code retry-after}.
+     */
+    public Builder quotaExhaustedKeys(String... keys) {
+      this.exhaustedKeys = Set.copyOf(Arrays.asList(keys));
+      return this;
+    }
+
+    /** Faults to inject (default {@link Faults#NONE}). */
+    public Builder faults(Faults faults) {
+      this.faults = Objects.requireNonNull(faults, "faults");
+      return this;
+    }
+
+    /**
+     * Whether OpenAI replies list {@code data} items in random order, never the input order
+     * when there are two or more (as some OpenAI-compatible servers do). Default false.
+     */
+    public Builder shuffleOrder(boolean shuffle) {
+      this.shuffleOrder = shuffle;
+      return this;
+    }
+
+    /**
+     * Whether OpenAI replies always carry float arrays, even when {@code base64} was asked
+     * for (as some OpenAI-compatible servers do). Default false.
+     */
+    public Builder ignoreEncodingFormat(boolean ignore) {
+      this.ignoreEncodingFormat = ignore;
+      return this;
+    }
+
+    /**
+     * The clock of the rate limiter, in nanoseconds as {@link System#nanoTime()} (the
+     * default), so tests can control refill. Latency and slow faults use real time.
+     */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+      return this;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public EmbeddingEmulator start() {
+      try {
+        return new EmbeddingEmulator(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the emulator on port " + port, e);
+      }
+    }
+  }
+}
