@@ -9,6 +9,12 @@ public final class AuthenticationException extends ProviderException {
 
   public AuthenticationException(String provider, String model, int statusCode, String errorCode, String requestId,
       String message) {
-    super(provider, model, statusCode, errorCode, requestId, false, null, message, null);
+    this(provider, model, statusCode, errorCode, requestId, message, null);
+  }
+
+  /** As above, with the underlying failure, e.g. a framework's own authentication exception. */
+  public AuthenticationException(String provider, String model, int statusCode, String errorCode, String requestId,
+      String message, Throwable cause) {
+    super(provider, model, statusCode, errorCode, requestId, false, null, message, cause);
   }
 }

@@ -33,7 +33,8 @@ import okhttp3.OkHttpClient;
  * <p><b>Thread-safety and lifecycle.</b> An embedder is thread-safe and meant to be shared:
  * it owns a worker pool and one HTTP client whose connections all its runs reuse. Runs started
  * concurrently share its {@code maxConcurrentRequests}. {@link #newBuilder()} derives an
- * embedder with other settings (another input type, say) that shares those resources.
+ * embedder with other settings (another input type, say) that shares those resources, and,
+ * when it sends to the same model, the same bound on requests in flight.
  * {@link #close()} on the embedder built by {@link #builder()} stops its workers and releases
  * its connections; runs still under way are cancelled. Closing a derived embedder only stops
  * it from starting new runs.
@@ -116,6 +117,11 @@ public final class Embedder implements AutoCloseable {
     return config.model();
   }
 
+  /** The registry its model names are looked up in, also by embedders derived with {@link #newBuilder()}. */
+  public ModelRegistry registry() {
+    return config.registry();
+  }
+
   /** The dimensions of the vectors it returns. */
   public int dimensions() {
     return config.dimensions();
@@ -193,7 +199,8 @@ public final class Embedder implements AutoCloseable {
       modelName = null;
       apiKey = c.apiKey();
       baseUrl = c.baseUrl();
-      dimensions = c.dimensions();
+      // Native dimensions follow the model: model(...) on a derived builder gets the new model's.
+      dimensions = c.dimensions() == c.model().dimensions() ? 0 : c.dimensions();
       inputType = c.inputType();
       truncate = c.truncate();
       batchSize = c.batchSize();

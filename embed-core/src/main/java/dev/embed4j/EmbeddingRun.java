@@ -180,7 +180,8 @@ public final class EmbeddingRun {
 
   /** The one-line summary the progress reporter prints, e.g. {@code Embedded 20 texts in 4 batches | 160 tokens | $0.000003}. */
   public String summary() {
-    StringBuilder sb = new StringBuilder("Embedded ").append(size() - failedIndices().size()).append(" texts in ")
+    int embedded = size() - failedIndices().size();
+    StringBuilder sb = new StringBuilder("Embedded ").append(embedded).append(embedded == 1 ? " text in " : " texts in ")
         .append(batches.size()).append(batches.size() == 1 ? " batch" : " batches").append(" | ").append(tokens)
         .append(" tokens | ").append(formatDollars(cost));
     List<BatchOutcome> failed = failedBatches();

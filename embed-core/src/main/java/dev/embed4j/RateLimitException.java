@@ -13,6 +13,12 @@ public final class RateLimitException extends ProviderException {
 
   public RateLimitException(String provider, String model, String errorCode, String requestId, Duration retryAfter,
       String message) {
-    super(provider, model, 429, errorCode, requestId, true, retryAfter, message, null);
+    this(provider, model, errorCode, requestId, retryAfter, message, null);
+  }
+
+  /** As above, with the underlying failure, e.g. a framework's own rate-limit exception. */
+  public RateLimitException(String provider, String model, String errorCode, String requestId, Duration retryAfter,
+      String message, Throwable cause) {
+    super(provider, model, 429, errorCode, requestId, true, retryAfter, message, cause);
   }
 }

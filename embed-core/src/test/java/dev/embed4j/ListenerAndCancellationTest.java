@@ -195,4 +195,16 @@ class ListenerAndCancellationTest {
     assertThat(embedder.embed(texts(2)).isComplete()).as("closing a derived embedder leaves the root usable")
         .isTrue();
   }
+
+  @Test
+  void aDerivedEmbedderForAnotherModelGetsThatModelsNativeDimensions() {
+    embedder = builder().build();
+    try (Embedder large = embedder.newBuilder().model("text-embedding-3-large").build();
+        Embedder reduced = embedder.newBuilder().dimensions(256).build();
+        Embedder reducedLarge = reduced.newBuilder().model("text-embedding-3-large").build()) {
+      assertThat(large.dimensions()).isEqualTo(3072);
+      assertThat(reducedLarge.dimensions()).as("explicit dimensions are kept").isEqualTo(256);
+      assertThat(large.registry()).isSameAs(embedder.registry());
+    }
+  }
 }

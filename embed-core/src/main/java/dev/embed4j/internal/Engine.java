@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.HttpUrl;
@@ -35,7 +34,7 @@ public final class Engine {
   private final SharedResources resources;
   private final EmbeddingProvider provider;
   private final Listeners listeners;
-  private final Semaphore inFlight;
+  private final AdaptiveConcurrency inFlight;
   private final PauseGate gate;
   private final RateLimiter limiter;
   private final Backoff backoff;
@@ -55,7 +54,7 @@ public final class Engine {
       all.add(new ProgressReporter());
     }
     this.listeners = new Listeners(all);
-    this.inFlight = new Semaphore(config.maxConcurrentRequests());
+    this.inFlight = resources.slots(config);
     this.gate = resources.gate(config);
     this.limiter = resources.limiter(config);
     this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
@@ -88,7 +87,7 @@ public final class Engine {
     return listeners;
   }
 
-  Semaphore inFlight() {
+  AdaptiveConcurrency inFlight() {
     return inFlight;
   }
 

@@ -1,25 +1,63 @@
 package dev.embed4j.internal;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Pool-wide back-off: a 429 closes the gate of its provider, key and model until the server's
- * retry delay has passed, and every worker waits at the gate before sending, so a rate limit
- * is answered by the whole pool at once instead of by each request on its own clock.
+ * Pool-wide back-off for one provider, key and model. A 429 closes the gate until the server's
+ * retry delay has passed, and every worker passes the gate before sending, so the pool answers
+ * a rate limit together instead of each request on its own clock.
+ *
+ * <p>The server's delay says when <em>one</em> request may go, not when all waiting workers
+ * may. So after a 429 the gate also paces: it admits workers one spacing apart, the spacing
+ * starting at the server's delay and growing by half on a further 429 of a request admitted
+ * after the last growth (429s of requests already admitted or under way count once); every ten successes
+ * halve it again, until pacing stops. A pool running into a limit it was not told about (no
+ * rate-limit headers) thus settles near the server's rate instead of waking into it all at once.
  */
 public final class PauseGate {
-  private final AtomicLong openAtNanos = new AtomicLong(System.nanoTime());
+  private static final long MAX_SPACING = TimeUnit.MINUTES.toNanos(1);
+  private static final long MIN_SPACING = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final int SUCCESSES_TO_SPEED_UP = 10;
 
-  /** Keeps the gate closed for at least {@code pause} from now. */
-  public void pauseFor(Duration pause) {
-    long until = System.nanoTime() + pause.toNanos();
-    openAtNanos.accumulateAndGet(until, (a, b) -> a - b >= 0 ? a : b);
+  private long openAt = System.nanoTime();
+  private long tickets;
+  private long lastGrowthTicket = -1;
+  private long spacing;
+  private int successes;
+
+  /** Reserves this worker's turn: how long to wait for it, and its ticket for {@link #rateLimited}. */
+  public synchronized Admission admit() {
+    long now = System.nanoTime();
+    long at = openAt - now > 0 ? openAt : now;
+    if (spacing > 0) {
+      openAt = at + spacing;
+    }
+    return new Admission(at - now, tickets++);
   }
 
-  /** Nanoseconds until the gate opens; 0 if open. */
-  public long remainingNanos() {
-    long remaining = openAtNanos.get() - System.nanoTime();
-    return Math.max(0, remaining);
+  /** A 429 for the request admitted with {@code ticket}: close the gate for {@code pause} and pace what follows. */
+  public synchronized void rateLimited(Duration pause, long ticket) {
+    long now = System.nanoTime();
+    long nanos = Math.max(MIN_SPACING, pause.toNanos());
+    if (now + nanos - openAt > 0) {
+      openAt = now + nanos;
+    }
+    if (ticket > lastGrowthTicket) {
+      spacing = Math.min(MAX_SPACING, Math.max(nanos, spacing + spacing / 2));
+      lastGrowthTicket = tickets - 1;
+    }
+    successes = 0;
   }
+
+  /** A request went through: pace less. */
+  public synchronized void succeeded() {
+    if (spacing > 0 && ++successes >= SUCCESSES_TO_SPEED_UP) {
+      spacing = spacing / 2 < MIN_SPACING ? 0 : spacing / 2;
+      successes = 0;
+    }
+  }
+
+  /** A worker's turn at the gate. */
+  public record Admission(long waitNanos, long ticket) {}
 }

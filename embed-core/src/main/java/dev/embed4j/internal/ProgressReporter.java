@@ -33,8 +33,8 @@ final class ProgressReporter implements EmbedListener {
     if (console) {
       p.bar = ConsoleBar.open("Embedding [" + modelName(event.model()) + "]", event.texts());
     } else {
-      log.info("Embedding {} texts with {} in {} batches (about {} tokens, {})", event.texts(), event.model(),
-          event.batches(), event.estimatedTokens(), EmbeddingRun.formatDollars(event.estimatedCost()));
+      log.info("Embedding {} with {} in {} (about {} tokens, {})", plural(event.texts(), "text"), event.model(),
+          plural(event.batches(), "batch"), event.estimatedTokens(), EmbeddingRun.formatDollars(event.estimatedCost()));
     }
   }
 
@@ -86,6 +86,10 @@ final class ProgressReporter implements EmbedListener {
     } else {
       log.warn("{}", run.summary());
     }
+  }
+
+  private static String plural(int n, String noun) {
+    return n + " " + (n == 1 ? noun : noun.endsWith("h") ? noun + "es" : noun + "s");
   }
 
   private static String modelName(String id) {

@@ -156,7 +156,8 @@ final class RunExecution implements EmbeddingProvider.Cancellation {
         fail(batch, attempts, started, stop);
         return;
       }
-      if (!waitAtGate() || !reserveRateLimit(batch)) {
+      PauseGate.Admission admission = waitAtGate();
+      if (admission == null || !reserveRateLimit(batch)) {
         fail(batch, attempts, started, stopReasonOr("Not embedded: run " + id + " was stopped"));
         return;
       }
@@ -219,7 +220,7 @@ final class RunExecution implements EmbeddingProvider.Cancellation {
       retries.incrementAndGet();
       Listeners listeners = engine.listeners();
       if (failure instanceof RateLimitException) {
-        engine.gate().pauseFor(delay);
+        engine.gate().rateLimited(delay, admission.ticket());
         if (!listeners.isEmpty()) {
           listeners.rateLimitWait(new EmbedListener.RateLimitWait(id, config.model().id(), delay, true));
         }
@@ -235,14 +236,21 @@ final class RunExecution implements EmbeddingProvider.Cancellation {
   }
 
   private EmbeddingProvider.Result send(EmbeddingProvider.Request request) throws IOException, InterruptedException {
-    engine.inFlight().acquire();
+    AdaptiveConcurrency slots = engine.inFlight();
+    long generation = slots.acquire();
     try {
       if (stopReason() != null) {
         throw new InterruptedException("stopped");
       }
-      return engine.provider().embed(request);
+      EmbeddingProvider.Result result = engine.provider().embed(request);
+      slots.succeeded();
+      engine.gate().succeeded();
+      return result;
+    } catch (RateLimitException e) {
+      slots.rateLimited(generation);
+      throw e;
     } finally {
-      engine.inFlight().release();
+      slots.release();
     }
   }
 
@@ -361,15 +369,13 @@ final class RunExecution implements EmbeddingProvider.Cancellation {
 
   // --- waiting, stopping, cancelling ---
 
-  /** Waits while the pool is paused by a 429; false if the run was aborted meanwhile. */
-  private boolean waitAtGate() {
-    long wait;
-    while ((wait = engine.gate().remainingNanos()) > 0) {
-      if (!sleep(wait)) {
-        return false;
-      }
+  /** Waits for this worker's turn at the pool's pause gate; null if the run was aborted meanwhile. */
+  private PauseGate.Admission waitAtGate() {
+    PauseGate.Admission admission = engine.gate().admit();
+    if (admission.waitNanos() > 0 && !sleep(admission.waitNanos())) {
+      return null;
     }
-    return aborted.get() == null;
+    return aborted.get() == null ? admission : null;
   }
 
   private boolean reserveRateLimit(Batch batch) {

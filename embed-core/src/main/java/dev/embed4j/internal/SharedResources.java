@@ -34,6 +34,7 @@ public final class SharedResources {
   private final boolean ownsHttpClient;
   private final Map<String, PauseGate> gates = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final Map<String, AdaptiveConcurrency> slots = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public SharedResources(EngineConfig config) {
@@ -75,6 +76,12 @@ public final class SharedResources {
   /** The pause gate shared by every request of this provider endpoint, key and model. */
   public PauseGate gate(EngineConfig config) {
     return gates.computeIfAbsent(poolKey(config), k -> new PauseGate());
+  }
+
+  /** The bound on requests in flight shared by the embedders that send to this endpoint, key and model. */
+  AdaptiveConcurrency slots(EngineConfig config) {
+    return slots.computeIfAbsent(poolKey(config) + "|" + config.maxConcurrentRequests(),
+        k -> new AdaptiveConcurrency(config.maxConcurrentRequests()));
   }
 
   /** The rate limiter shared by every request of this provider endpoint, key and model. */
