@@ -1,0 +1,66 @@
+package dev.embed4j.samples.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the README true: every Java snippet in it stands, verbatim up to white space, in a source
+ * file that the build compiles (and in most cases runs), and CI runs the README's test command.
+ */
+class ReadmeTest {
+  private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+  private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+
+  @Test
+  void everyJavaSnippetIsCompiledSource() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    List<String> snippets = new ArrayList<>();
+    Matcher m = JAVA_BLOCK.matcher(readme);
+    while (m.find()) {
+      snippets.add(normalize(m.group(1)));
+    }
+    assertThat(snippets).as("the README has Java snippets").hasSizeGreaterThanOrEqualTo(4);
+    List<String> sources;
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      sources = files.filter(p -> p.toString().endsWith(".java"))
+          .filter(p -> p.toString().contains("/src/") && !p.toString().contains("/target/"))
+          .map(ReadmeTest::read).map(ReadmeTest::normalize).collect(Collectors.toList());
+    }
+    for (String snippet : snippets) {
+      assertThat(sources.stream().anyMatch(s -> s.contains(snippet)))
+          .as("README snippet is in a compiled source file:%n%s", snippet).isTrue();
+    }
+  }
+
+  @Test
+  void ciRunsTheReadmesTestCommand() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    String ci = Files.readString(ROOT.resolve(".ci/run"));
+    String command = ci.lines().map(String::strip).filter(l -> l.startsWith("mvn ")).findFirst().orElseThrow();
+    assertThat(readme).contains("\n" + command + "\n");
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String normalize(String s) {
+    return s.replaceAll("\\s+", " ").strip();
+  }
+}
