@@ -28,7 +28,6 @@ public record EngineConfig(ModelRegistry registry, ModelSpec model, String apiKe
   public static final String COHERE = "cohere";
 
   /** Resolves defaults (key and base URL from the environment, input type) and checks that the settings fit. */
-  @SuppressWarnings("checkstyle:ParameterNumber")
   public static EngineConfig create(ModelRegistry registry, ModelSpec model, String apiKey, String baseUrl,
       int dimensions, InputType inputType, boolean truncate, int batchSize, int maxConcurrentRequests,
       int maxAttempts, Duration requestTimeout, Duration connectTimeout, Duration initialBackoff,
