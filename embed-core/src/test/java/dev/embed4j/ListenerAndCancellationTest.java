@@ -131,7 +131,8 @@ class ListenerAndCancellationTest {
     assertThat(future).isCancelled();
     assertThat(run.failedIndices()).hasSize(10);
     assertThat(run.batches().get(9).error().orElseThrow()).hasMessageContaining("was cancelled");
-    assertThat(server.getRequestCount()).as("only the two calls already under way were sent").isEqualTo(2);
+    assertThat(server.getRequestCount()).as("only calls already under way (at most 2 in flight) were sent")
+        .isBetween(1, 2);
     org.assertj.core.api.Assertions.assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
   }
 

@@ -18,9 +18,14 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.io.InputStream;
+import java.util.List;
+import okhttp3.Call;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -52,6 +57,51 @@ public final class HttpSupport {
       b.addPathSegment(version);
     }
     return b.addPathSegment(path).build();
+  }
+
+  /** A successful reply's vectors, in the order of the request's texts, and the billed tokens (-1 if not said). */
+  public record Decoded(List<float[]> vectors, long tokens) {}
+
+  /** Reads a successful reply's body. */
+  @FunctionalInterface
+  public interface BodyReader {
+    Decoded read(InputStream body) throws IOException;
+  }
+
+  /**
+   * Posts one batch: registers the call for cancellation, maps an error status to its exception,
+   * and reads a successful reply with {@code reader}. A 200 that cannot be read (malformed,
+   * truncated, wrong count) is a retryable {@link ProviderException}; a cancelled call is an
+   * {@link IOException}.
+   */
+  public static EmbeddingProvider.Result post(OkHttpClient client, HttpUrl endpoint, String authorization,
+      byte[] body, String provider, EmbeddingProvider.Request request, BodyReader reader) throws IOException {
+    okhttp3.Request http = new okhttp3.Request.Builder()
+        .url(endpoint)
+        .header("Authorization", authorization)
+        .post(RequestBody.create(body, JSON))
+        .build();
+    Call call = client.newCall(http);
+    Runnable unregister = request.cancellation().onCancel(call::cancel);
+    try (Response response = call.execute()) {
+      String model = request.model().name();
+      if (!response.isSuccessful()) {
+        throw error(provider, model, response);
+      }
+      Decoded decoded;
+      try (InputStream in = response.body().byteStream()) {
+        decoded = reader.read(in);
+      } catch (IOException | RuntimeException e) {
+        if (call.isCanceled()) {
+          throw e instanceof IOException ? (IOException) e : new IOException(e);
+        }
+        throw new ProviderException(provider, model, response.code(), null, requestId(response.headers()), true, null,
+            "Unusable reply from " + provider + " " + model + ": " + e.getMessage(), e);
+      }
+      return new EmbeddingProvider.Result(decoded.vectors(), decoded.tokens(), limits(response.headers()));
+    } finally {
+      unregister.run();
+    }
   }
 
   /** Maps an error reply to the exception type that tells the engine what to do. */

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.embed4j.EmbeddingProvider;
-import dev.embed4j.ProviderException;
 import dev.embed4j.internal.HttpSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * {@code POST /v2/embed}: {@code input_type} always, {@code output_dimension} only for a reduced
@@ -42,32 +38,8 @@ public final class CohereProvider implements EmbeddingProvider {
 
   @Override
   public Result embed(EmbeddingProvider.Request request) throws IOException {
-    okhttp3.Request http = new okhttp3.Request.Builder()
-        .url(endpoint)
-        .header("Authorization", authorization)
-        .post(RequestBody.create(body(request), HttpSupport.JSON))
-        .build();
-    Call call = client.newCall(http);
-    Runnable unregister = request.cancellation().onCancel(call::cancel);
-    try (Response response = call.execute()) {
-      String model = request.model().name();
-      if (!response.isSuccessful()) {
-        throw HttpSupport.error(id(), model, response);
-      }
-      Parsed parsed;
-      try (InputStream in = response.body().byteStream()) {
-        parsed = parse(in, request.dimensions());
-      } catch (IOException | RuntimeException e) {
-        if (call.isCanceled()) {
-          throw e instanceof IOException ? (IOException) e : new IOException(e);
-        }
-        throw new ProviderException(id(), model, response.code(), null, HttpSupport.requestId(response.headers()),
-            true, null, "Unusable reply from cohere " + model + ": " + e.getMessage(), e);
-      }
-      return new Result(parsed.vectors, parsed.tokens, HttpSupport.limits(response.headers()));
-    } finally {
-      unregister.run();
-    }
+    return HttpSupport.post(client, endpoint, authorization, body(request), id(), request,
+        in -> parse(in, request.dimensions()));
   }
 
   static byte[] body(EmbeddingProvider.Request request) throws IOException {
@@ -95,7 +67,7 @@ public final class CohereProvider implements EmbeddingProvider {
     return out.toByteArray();
   }
 
-  static Parsed parse(InputStream in, int dimensions) throws IOException {
+  static HttpSupport.Decoded parse(InputStream in, int dimensions) throws IOException {
     List<float[]> vectors = null;
     long tokens = -1;
     try (JsonParser p = HttpSupport.JSON_FACTORY.createParser(in)) {
@@ -128,7 +100,7 @@ public final class CohereProvider implements EmbeddingProvider {
     if (vectors == null) {
       throw new IOException("the reply has no embeddings.float");
     }
-    return new Parsed(vectors, tokens);
+    return new HttpSupport.Decoded(vectors, tokens);
   }
 
   private static long billedTokens(JsonParser p) throws IOException {
@@ -152,6 +124,4 @@ public final class CohereProvider implements EmbeddingProvider {
     }
     return tokens;
   }
-
-  record Parsed(List<float[]> vectors, long tokens) {}
 }

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.embed4j.EmbeddingProvider;
-import dev.embed4j.ProviderException;
 import dev.embed4j.internal.HttpSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * {@code POST /v1/embeddings}. Asks for base64 and decodes little-endian float32 straight into
@@ -40,35 +36,8 @@ public final class OpenAiProvider implements EmbeddingProvider {
 
   @Override
   public Result embed(EmbeddingProvider.Request request) throws IOException {
-    okhttp3.Request http = new okhttp3.Request.Builder()
-        .url(endpoint)
-        .header("Authorization", authorization)
-        .post(RequestBody.create(body(request), HttpSupport.JSON))
-        .build();
-    Call call = client.newCall(http);
-    Runnable unregister = request.cancellation().onCancel(call::cancel);
-    try (Response response = call.execute()) {
-      String model = request.model().name();
-      if (!response.isSuccessful()) {
-        throw HttpSupport.error(id(), model, response);
-      }
-      float[][] vectors;
-      long tokens;
-      try (InputStream in = response.body().byteStream()) {
-        Parsed parsed = parse(in, request.texts().size(), request.dimensions());
-        vectors = parsed.vectors;
-        tokens = parsed.tokens;
-      } catch (IOException | RuntimeException e) {
-        if (call.isCanceled()) {
-          throw e instanceof IOException ? (IOException) e : new IOException(e);
-        }
-        throw new ProviderException(id(), model, response.code(), null, HttpSupport.requestId(response.headers()),
-            true, null, "Unusable reply from openai " + model + ": " + e.getMessage(), e);
-      }
-      return new Result(Arrays.asList(vectors), tokens, HttpSupport.limits(response.headers()));
-    } finally {
-      unregister.run();
-    }
+    return HttpSupport.post(client, endpoint, authorization, body(request), id(), request,
+        in -> parse(in, request.texts().size(), request.dimensions()));
   }
 
   static byte[] body(EmbeddingProvider.Request request) throws IOException {
@@ -91,7 +60,7 @@ public final class OpenAiProvider implements EmbeddingProvider {
   }
 
   /** The vectors by index, and {@code usage.prompt_tokens} (-1 if absent). */
-  static Parsed parse(InputStream in, int expected, int dimensions) throws IOException {
+  static HttpSupport.Decoded parse(InputStream in, int expected, int dimensions) throws IOException {
     float[][] vectors = new float[expected][];
     long tokens = -1;
     int received = 0;
@@ -154,7 +123,7 @@ public final class OpenAiProvider implements EmbeddingProvider {
     if (received != expected) {
       throw new IOException("the reply had " + received + " embeddings for " + expected + " texts");
     }
-    return new Parsed(vectors, tokens);
+    return new HttpSupport.Decoded(Arrays.asList(vectors), tokens);
   }
 
   private static void expect(JsonToken actual, JsonToken wanted, String what) throws IOException {
@@ -162,6 +131,4 @@ public final class OpenAiProvider implements EmbeddingProvider {
       throw new IOException(what + " is not " + wanted + " but " + actual);
     }
   }
-
-  record Parsed(float[][] vectors, long tokens) {}
 }
