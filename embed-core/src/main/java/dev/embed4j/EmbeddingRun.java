@@ -190,7 +190,7 @@ public final class EmbeddingRun {
           .append(" texts)");
     }
     if (retries > 0) {
-      sb.append(" | ").append(retries).append(" retries");
+      sb.append(" | ").append(retries).append(retries == 1 ? " retry" : " retries");
     }
     return sb.append(" | ").append(duration.toMillis()).append(" ms").toString();
   }

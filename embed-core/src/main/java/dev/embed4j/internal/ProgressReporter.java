@@ -39,6 +39,19 @@ final class ProgressReporter implements EmbedListener {
   }
 
   @Override
+  public void retryScheduled(RetryScheduled event) {
+    Progress p = runs.get(event.runId());
+    if (p != null) {
+      synchronized (p) {
+        p.retries++;
+        if (event.reason() instanceof dev.embed4j.RateLimitException) {
+          p.rateLimited++;
+        }
+      }
+    }
+  }
+
+  @Override
   public void batchSucceeded(BatchOutcome batch) {
     advance(batch);
   }
@@ -60,7 +73,9 @@ final class ProgressReporter implements EmbedListener {
       p.tokens += batch.tokens();
       p.cost = p.cost.add(batch.cost());
       done = p.done;
-      line = EmbeddingRun.formatDollars(p.cost) + " | " + p.tokens + " tok";
+      line = EmbeddingRun.formatDollars(p.cost) + " | " + p.tokens + " tok"
+          + (p.retries == 0 ? "" : " | " + p.retries + (p.retries == 1 ? " retry" : " retries"))
+          + (p.rateLimited == 0 ? "" : " (" + p.rateLimited + " rate-limited)");
       if (p.bar != null) {
         p.bar.step(batch.size(), line);
         return;
@@ -100,6 +115,8 @@ final class ProgressReporter implements EmbedListener {
     final RunStarted start;
     int done;
     long tokens;
+    int retries;
+    int rateLimited;
     BigDecimal cost = BigDecimal.ZERO;
     long lastLog = System.nanoTime();
     ConsoleBar bar;
