@@ -13,6 +13,7 @@ import dev.embed4j.internal.openai.OpenAiProvider;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import okhttp3.HttpUrl;
 
 /**
@@ -29,6 +31,7 @@ import okhttp3.HttpUrl;
  */
 public final class Engine {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+  private static final int PARALLEL_COUNT_THRESHOLD = 512;
 
   private final EngineConfig config;
   private final SharedResources resources;
@@ -176,13 +179,8 @@ public final class Engine {
     if (input == null) {
       throw new IllegalArgumentException("texts must not be null");
     }
-    ModelSpec model = config.model();
     int n = input.size();
     String[] texts = new String[n];
-    String[] send = null;
-    int[] tokens = new int[n];
-    int limit = model.maxTokensPerInput();
-    boolean clientTruncates = config.truncate() && model.hasExactTokenizer();
     for (int i = 0; i < n; i++) {
       String text = input.get(i);
       if (text == null) {
@@ -195,26 +193,37 @@ public final class Engine {
             + " Nothing was sent.");
       }
       texts[i] = text;
-      int count = Tokenizers.count(text);
-      if (count > limit) {
-        if (clientTruncates) {
-          if (send == null) {
-            send = texts.clone();
-          }
-          send[i] = Tokenizers.truncate(text, limit);
-          count = Tokenizers.count(send[i]);
-        } else if (!config.truncate()) {
-          throw new InvalidInputException(i, "Input " + i + " has " + count + (model.hasExactTokenizer() ? "" : " (estimated)")
-              + " tokens, more than the " + limit + " that " + model.id() + " accepts per input. Split it into "
-              + "smaller chunks, or set truncate(true) to cut it to " + limit + " tokens. Nothing was sent.");
-        } else {
-          count = limit; // the server truncates
-        }
-      }
-      tokens[i] = count;
     }
-    List<String> list = Collections.unmodifiableList(java.util.Arrays.asList(texts));
-    List<String> sendList = send == null ? list : Collections.unmodifiableList(java.util.Arrays.asList(send));
+    // Token counting is the one CPU-heavy step before the first request: spread it over the cores.
+    int[] tokens = new int[n];
+    IntStream range = IntStream.range(0, n);
+    (n >= PARALLEL_COUNT_THRESHOLD ? range.parallel() : range).forEach(i -> tokens[i] = Tokenizers.count(texts[i]));
+
+    ModelSpec model = config.model();
+    int limit = model.maxTokensPerInput();
+    boolean clientTruncates = config.truncate() && model.hasExactTokenizer();
+    String[] send = null;
+    for (int i = 0; i < n; i++) {
+      if (tokens[i] <= limit) {
+        continue;
+      }
+      if (clientTruncates) {
+        if (send == null) {
+          send = texts.clone();
+        }
+        send[i] = Tokenizers.truncate(texts[i], limit);
+        tokens[i] = Tokenizers.count(send[i]);
+      } else if (config.truncate()) {
+        tokens[i] = limit; // the server truncates
+      } else {
+        throw new InvalidInputException(i, "Input " + i + " has " + tokens[i]
+            + (model.hasExactTokenizer() ? "" : " (estimated)") + " tokens, more than the " + limit + " that "
+            + model.id() + " accepts per input. Split it into smaller chunks, or set truncate(true) to cut it to "
+            + limit + " tokens. Nothing was sent.");
+      }
+    }
+    List<String> list = Collections.unmodifiableList(Arrays.asList(texts));
+    List<String> sendList = send == null ? list : Collections.unmodifiableList(Arrays.asList(send));
     return new Prepared(list, sendList, tokens);
   }
 
