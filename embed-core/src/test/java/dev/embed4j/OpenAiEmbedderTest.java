@@ -226,6 +226,20 @@ class OpenAiEmbedderTest {
   }
 
   @Test
+  void anEmbeddingThatIsNotBase64FailsTheBatch() {
+    embedder = builder().maxAttempts(2).build();
+    String bad = "{\"data\":[{\"index\":0,\"embedding\":\"***not base64***\"}],\"usage\":{\"prompt_tokens\":1}}";
+    server.enqueue(Replies.json(200, bad));
+    server.enqueue(Replies.json(200, bad));
+
+    EmbeddingRun run = embedder.embed(List.of("x"));
+
+    assertThat(run.isComplete()).isFalse();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(run.batches().get(0).error().orElseThrow()).hasMessageContaining("not valid base64");
+  }
+
+  @Test
   void doesNotRetryA400() {
     server.enqueue(Replies.openAiError(400, "invalid_value", "'$.input' is invalid"));
     embedder = builder().build();

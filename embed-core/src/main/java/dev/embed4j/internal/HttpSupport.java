@@ -287,6 +287,30 @@ public final class HttpSupport {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
+  /**
+   * Decodes the current string token, base64 of little-endian float32, into floats. Uses the JDK's
+   * decoder on the parser's character buffer: about a third faster than Jackson's
+   * {@code getBinaryValue()} for 100 x 1536 floats (see the benchmarks module).
+   */
+  public static float[] readBase64Floats(JsonParser p) throws IOException {
+    char[] chars = p.getTextCharacters();
+    int offset = p.getTextOffset();
+    int length = p.getTextLength();
+    byte[] ascii = new byte[length];
+    for (int i = 0; i < length; i++) {
+      char c = chars[offset + i];
+      if (c > 0x7f) {
+        throw new IOException("a base64 embedding contains the non-ASCII character U+" + Integer.toHexString(c));
+      }
+      ascii[i] = (byte) c;
+    }
+    try {
+      return decodeFloats(java.util.Base64.getDecoder().decode(ascii));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("an embedding is not valid base64: " + e.getMessage(), e);
+    }
+  }
+
   /** Decodes base64 little-endian float32, as OpenAI sends with {@code encoding_format=base64}. */
   public static float[] decodeFloats(byte[] bytes) throws IOException {
     if (bytes.length % 4 != 0) {

@@ -81,7 +81,7 @@ public final class OpenAiProvider implements EmbeddingProvider {
                 index = p.getIntValue();
               } else if ("embedding".equals(name)) {
                 if (t == JsonToken.VALUE_STRING) {
-                  vector = HttpSupport.decodeFloats(p.getBinaryValue());
+                  vector = HttpSupport.readBase64Floats(p);
                 } else if (t == JsonToken.START_ARRAY) {
                   vector = HttpSupport.readFloatArray(p, dimensions);
                 } else {
