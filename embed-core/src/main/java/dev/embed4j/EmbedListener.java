@@ -1,26 +1,31 @@
 package dev.embed4j;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
  * Callbacks on the progress of embedding runs, for metrics, events, logs and progress bars.
  *
- * <p>For each run: {@link #runStarted} once; then, per batch, any number of
- * {@link #retryScheduled} and {@link #rateLimitWait}, ended by exactly one of
- * {@link #batchSucceeded} or {@link #batchFailed}; and {@link #runFinished} once, after every
- * batch has ended. Batch callbacks come from the embedder's worker threads, concurrently, so
- * implementations must be thread-safe and quick. Every method has a no-op default.
+ * <p>For each run: {@link #runStarted} once; then, per batch, any number of {@link
+ * #retryScheduled} and {@link #rateLimitWait}, ended by exactly one of {@link #batchSucceeded} or
+ * {@link #batchFailed}; and {@link #runFinished} once, after every batch has ended. Batch callbacks
+ * come from the embedder's worker threads, concurrently, so implementations must be thread-safe
+ * and quick. Every method has a no-op default.
  *
  * <p>An exception thrown by a listener is logged and otherwise ignored: a broken listener never
- * breaks a run. Events never carry an API key.
+ * breaks a run. Callbacks never carry an API key.
  */
 public interface EmbedListener {
 
   /** A listener that does nothing. */
   EmbedListener NONE = new EmbedListener() {};
 
-  default void runStarted(RunStarted event) {}
+  /**
+   * A run starts.
+   *
+   * @param runId the run's id
+   * @param plan its texts, batches, and the tokens and dollars the tokenizer and price list expect
+   */
+  default void runStarted(String runId, CostEstimate plan) {}
 
   /** A batch's vectors were received and placed; its tokens and cost are final. */
   default void batchSucceeded(BatchOutcome batch) {}
@@ -28,43 +33,30 @@ public interface EmbedListener {
   /** A batch failed for good (non-retryable error, attempts used up, or the run was stopped). */
   default void batchFailed(BatchOutcome batch) {}
 
-  /** An attempt failed with a retryable error and the batch will be sent again after a delay. */
-  default void retryScheduled(RetryScheduled event) {}
-
-  /** Sending waits for a rate limit: the server's 429, or the configured or learned budget. */
-  default void rateLimitWait(RateLimitWait event) {}
-
-  /** The run is over; {@code run} holds every outcome and the totals. */
-  default void runFinished(EmbeddingRun run) {}
-
   /**
+   * An attempt failed with a retryable error and the batch will be sent again after a delay.
+   *
    * @param runId the run's id
    * @param model the model id, {@code provider:name}
-   * @param texts the number of texts
-   * @param batches the number of batches
-   * @param estimatedTokens the tokenizer's count of all texts
-   * @param estimatedCost US dollars for {@code estimatedTokens}
-   */
-  record RunStarted(String runId, String model, int texts, int batches, long estimatedTokens,
-      BigDecimal estimatedCost) {}
-
-  /**
-   * @param runId the run's id
-   * @param model the model id
    * @param batchId the batch
    * @param attempt the attempt that failed, from 1
    * @param delay how long until the next attempt
    * @param reason the failure
    */
-  record RetryScheduled(String runId, String model, int batchId, int attempt, Duration delay,
-      Embed4jException reason) {}
+  default void retryScheduled(
+      String runId, String model, int batchId, int attempt, Duration delay, Embed4jException reason) {}
 
   /**
+   * Sending waits for a rate limit.
+   *
    * @param runId the run's id
    * @param model the model id
    * @param delay how long sending pauses
-   * @param serverRejected true for a 429 from the server (the whole pool pauses), false for a
-   *     wait on the client's own requests- or tokens-per-minute budget
+   * @param serverRejected true for a 429 from the server (the whole pool pauses), false for a wait
+   *     on the client's own requests- or tokens-per-minute budget
    */
-  record RateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {}
+  default void rateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {}
+
+  /** The run is over; {@code run} holds every outcome and the totals. */
+  default void runFinished(EmbeddingRun run) {}
 }

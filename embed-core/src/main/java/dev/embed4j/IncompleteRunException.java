@@ -3,9 +3,9 @@ package dev.embed4j;
 import java.util.List;
 
 /**
- * Thrown by {@link EmbeddingRun#vectors()} when some batches of the run failed. The message
- * names each failed batch, its input indices and its error; {@link #run()} still holds every
- * vector that was embedded, and {@link Embedder#retryFailed(EmbeddingRun)} embeds only the rest.
+ * Thrown by {@link EmbeddingRun#vectors()} when some batches of the run failed. The message names
+ * each failed batch, its input indices and its error; {@link #run()} still holds every vector that
+ * was embedded, and {@link Embedder#retryFailed(EmbeddingRun)} embeds only the rest.
  */
 public final class IncompleteRunException extends Embed4jException {
   private static final long serialVersionUID = 1L;
@@ -13,7 +13,7 @@ public final class IncompleteRunException extends Embed4jException {
   private final transient EmbeddingRun run;
 
   public IncompleteRunException(EmbeddingRun run) {
-    super(describe(run), firstError(run));
+    super(run.stopReason().orElse(null), describe(run), firstError(run));
     this.run = run;
   }
 
@@ -23,7 +23,10 @@ public final class IncompleteRunException extends Embed4jException {
   }
 
   private static Throwable firstError(EmbeddingRun run) {
-    return run.failedBatches().stream().map(b -> b.error().orElse(null)).filter(e -> e != null).findFirst()
+    return run.failedBatches().stream()
+        .map(b -> b.error().orElse(null))
+        .filter(e -> e != null)
+        .findFirst()
         .orElse(null);
   }
 
@@ -32,7 +35,8 @@ public final class IncompleteRunException extends Embed4jException {
     StringBuilder sb = new StringBuilder();
     sb.append(failed.size()).append(" of ").append(run.batches().size()).append(" batches (")
         .append(run.failedIndices().size()).append(" of ").append(run.size())
-        .append(" texts) of run ").append(run.id()).append(" on ").append(run.model().id()).append(" failed: ");
+        .append(" texts) of run ").append(run.id()).append(" on ").append(run.model().id())
+        .append(" failed: ");
     int shown = 0;
     for (BatchOutcome b : failed) {
       if (shown++ == 5) {
@@ -42,11 +46,12 @@ public final class IncompleteRunException extends Embed4jException {
       if (shown > 1) {
         sb.append("; ");
       }
-      sb.append("batch ").append(b.id()).append(" (inputs ").append(BatchOutcome.describeIndices(b.inputIndices()))
-          .append(", ").append(b.attempts()).append(b.attempts() == 1 ? " attempt" : " attempts").append("): ")
-          .append(b.error().map(Throwable::getMessage).orElse("unknown error"));
+      sb.append("batch ").append(b.id()).append(" (inputs ").append(b.describeInputs())
+          .append(", ").append(b.attempts()).append(b.attempts() == 1 ? " attempt" : " attempts")
+          .append("): ").append(b.error().map(Throwable::getMessage).orElse("unknown error"));
     }
-    sb.append(". The embedded vectors are kept in run(); Embedder.retryFailed(run) embeds only the failed texts.");
+    sb.append(". The embedded vectors are kept in run(); Embedder.retryFailed(run) embeds only the"
+        + " failed texts.");
     return sb.toString();
   }
 }

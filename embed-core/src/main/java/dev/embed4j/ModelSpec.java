@@ -1,6 +1,7 @@
 package dev.embed4j;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -34,6 +35,8 @@ public final class ModelSpec {
    */
   public static final String TOKENIZER_ESTIMATE = "estimate";
 
+  private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
   private final String provider;
   private final String name;
   private final int dimensions;
@@ -62,7 +65,7 @@ public final class ModelSpec {
    * Starts describing a model.
    *
    * @param provider the provider id: {@code openai} (also for OpenAI-compatible servers),
-   *     {@code cohere}, or the id of a custom {@link EmbeddingProvider}
+   *     {@code cohere}, or the id of a custom {@link dev.embed4j.spi.EmbeddingProvider}
    * @param name the model name the provider's API expects
    */
   public static Builder builder(String provider, String name) {
@@ -138,6 +141,11 @@ public final class ModelSpec {
   /** US dollars per one million input tokens. */
   public BigDecimal pricePerMillionTokens() {
     return pricePerMillionTokens;
+  }
+
+  /** US dollars for {@code tokens} input tokens at this model's price. */
+  public BigDecimal cost(long tokens) {
+    return pricePerMillionTokens.multiply(BigDecimal.valueOf(tokens)).divide(MILLION, MathContext.DECIMAL64);
   }
 
   /** The most texts one request may carry. */

@@ -1,12 +1,11 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.EmbeddingProvider;
-import dev.embed4j.RateLimiter;
+import dev.embed4j.spi.EmbeddingProvider;
+import dev.embed4j.spi.RateLimiter;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Requests- and tokens-per-minute budgets as two Bucket4j token buckets that refill
@@ -28,7 +27,7 @@ final class BucketRateLimiter implements RateLimiter {
   private final int configuredRpm;
   private final long configuredTpm;
   private final boolean learn;
-  private final LongSupplier nanoTime;
+  private final Clock clock;
   private final TimeMeter meter;
 
   private volatile Bucket requests;
@@ -38,15 +37,15 @@ final class BucketRateLimiter implements RateLimiter {
   private boolean probing;
   private boolean probeInFlight;
 
-  BucketRateLimiter(int configuredRpm, long configuredTpm, boolean learn, LongSupplier nanoTime) {
+  BucketRateLimiter(int configuredRpm, long configuredTpm, boolean learn, Clock clock) {
     this.configuredRpm = configuredRpm;
     this.configuredTpm = configuredTpm;
     this.learn = learn;
-    this.nanoTime = nanoTime;
+    this.clock = clock;
     this.meter = new TimeMeter() {
       @Override
       public long currentTimeNanos() {
-        return nanoTime.getAsLong();
+        return clock.nanoTime();
       }
 
       @Override
@@ -78,11 +77,12 @@ final class BucketRateLimiter implements RateLimiter {
 
   @Override
   public Duration acquire(long wanted, Duration maxWait) throws InterruptedException {
-    long start = nanoTime.getAsLong();
-    long deadline = start + maxWait.toNanos();
+    long start = clock.nanoTime();
+    long wait = maxWait.toNanos();
+    long deadline = wait > Long.MAX_VALUE - Math.max(0, start) ? Long.MAX_VALUE : start + wait;
     synchronized (this) {
       while (probing && probeInFlight) {
-        long left = deadline - nanoTime.getAsLong();
+        long left = deadline - clock.nanoTime();
         if (left <= 0) {
           return null;
         }
@@ -95,9 +95,9 @@ final class BucketRateLimiter implements RateLimiter {
     while (true) {
       long waitNanos = tryReserve(wanted);
       if (waitNanos == 0) {
-        return Duration.ofNanos(nanoTime.getAsLong() - start);
+        return Duration.ofNanos(clock.nanoTime() - start);
       }
-      long left = deadline - nanoTime.getAsLong();
+      long left = deadline - clock.nanoTime();
       if (left <= 0) {
         endProbe();
         return null;

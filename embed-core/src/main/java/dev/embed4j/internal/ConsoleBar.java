@@ -8,7 +8,8 @@ import me.tongfei.progressbar.ProgressState;
 /**
  * The console bar, drawn by the optional progressbar library:
  * {@code Embedding [text-embedding-3-small]  75% ███████▌   | 15/20 texts | $0.000002 | 120 tok}.
- * Only this class touches the library, so that it stays optional.
+ * Only this class touches the library, so that it stays optional: it is loaded only after
+ * {@link ProgressReporter#consoleAvailable()} found the library.
  */
 final class ConsoleBar {
   private static final String BLOCKS = " ▏▎▍▌▋▊▉█";
@@ -18,15 +19,6 @@ final class ConsoleBar {
 
   private ConsoleBar(ProgressBar bar) {
     this.bar = bar;
-  }
-
-  static boolean available() {
-    try {
-      Class.forName("me.tongfei.progressbar.ProgressBar", false, ConsoleBar.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
   }
 
   static ConsoleBar open(String task, long texts) {

@@ -1,8 +1,11 @@
 package dev.embed4j.internal;
 
 import dev.embed4j.BatchOutcome;
+import dev.embed4j.CostEstimate;
+import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -18,7 +21,7 @@ final class Listeners implements EmbedListener {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** Whether there is anyone to tell, so that events need not be created. */
+  /** Whether there is anyone to tell, so that event arguments need not be computed. */
   boolean isEmpty() {
     return listeners.isEmpty();
   }
@@ -34,8 +37,8 @@ final class Listeners implements EmbedListener {
   }
 
   @Override
-  public void runStarted(RunStarted event) {
-    each("runStarted", l -> l.runStarted(event));
+  public void runStarted(String runId, CostEstimate plan) {
+    each("runStarted", l -> l.runStarted(runId, plan));
   }
 
   @Override
@@ -49,13 +52,14 @@ final class Listeners implements EmbedListener {
   }
 
   @Override
-  public void retryScheduled(RetryScheduled event) {
-    each("retryScheduled", l -> l.retryScheduled(event));
+  public void retryScheduled(
+      String runId, String model, int batchId, int attempt, Duration delay, Embed4jException reason) {
+    each("retryScheduled", l -> l.retryScheduled(runId, model, batchId, attempt, delay, reason));
   }
 
   @Override
-  public void rateLimitWait(RateLimitWait event) {
-    each("rateLimitWait", l -> l.rateLimitWait(event));
+  public void rateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {
+    each("rateLimitWait", l -> l.rateLimitWait(runId, model, delay, serverRejected));
   }
 
   @Override

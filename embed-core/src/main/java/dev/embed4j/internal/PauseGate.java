@@ -15,20 +15,26 @@ import java.util.concurrent.TimeUnit;
  * halve it again, until pacing stops. A pool running into a limit it was not told about (no
  * rate-limit headers) thus settles near the server's rate instead of waking into it all at once.
  */
-public final class PauseGate {
+final class PauseGate {
   private static final long MAX_SPACING = TimeUnit.MINUTES.toNanos(1);
   private static final long MIN_SPACING = TimeUnit.MILLISECONDS.toNanos(1);
   private static final int SUCCESSES_TO_SPEED_UP = 10;
 
-  private long openAt = System.nanoTime();
+  private final Clock clock;
+  private long openAt;
   private long tickets;
   private long lastGrowthTicket = -1;
   private long spacing;
   private int successes;
 
+  PauseGate(Clock clock) {
+    this.clock = clock;
+    this.openAt = clock.nanoTime();
+  }
+
   /** Reserves this worker's turn: how long to wait for it, and its ticket for {@link #rateLimited}. */
-  public synchronized Admission admit() {
-    long now = System.nanoTime();
+  synchronized Admission admit() {
+    long now = clock.nanoTime();
     long at = openAt - now > 0 ? openAt : now;
     if (spacing > 0) {
       openAt = at + spacing;
@@ -37,8 +43,8 @@ public final class PauseGate {
   }
 
   /** A 429 for the request admitted with {@code ticket}: close the gate for {@code pause} and pace what follows. */
-  public synchronized void rateLimited(Duration pause, long ticket) {
-    long now = System.nanoTime();
+  synchronized void rateLimited(Duration pause, long ticket) {
+    long now = clock.nanoTime();
     long nanos = Math.max(MIN_SPACING, pause.toNanos());
     if (now + nanos - openAt > 0) {
       openAt = now + nanos;
@@ -51,7 +57,7 @@ public final class PauseGate {
   }
 
   /** A request went through: pace less. */
-  public synchronized void succeeded() {
+  synchronized void succeeded() {
     if (spacing > 0 && ++successes >= SUCCESSES_TO_SPEED_UP) {
       spacing = spacing / 2 < MIN_SPACING ? 0 : spacing / 2;
       successes = 0;
@@ -59,5 +65,5 @@ public final class PauseGate {
   }
 
   /** A worker's turn at the gate. */
-  public record Admission(long waitNanos, long ticket) {}
+  record Admission(long waitNanos, long ticket) {}
 }

@@ -1,6 +1,7 @@
 package dev.embed4j.internal;
 
 import dev.embed4j.BatchOutcome;
+import dev.embed4j.CostEstimate;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
 import java.math.BigDecimal;
@@ -13,7 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code showProgress(true)}: a console bar of texts done with running cost and tokens, or,
  * without a console (or without the optional progressbar library), an INFO log line at most
- * every few seconds; a summary line at the end either way.
+ * every few seconds; a summary line at the end either way. Retries and rate-limited attempts are
+ * counted from each batch's outcome, as the run counts them.
+ *
+ * <p>This class never names a type of the progressbar library: only {@link ConsoleBar} does, and it
+ * is loaded only once the library is known to be there.
  */
 final class ProgressReporter implements EmbedListener {
   private static final Logger log = LoggerFactory.getLogger("dev.embed4j.progress");
@@ -22,32 +27,33 @@ final class ProgressReporter implements EmbedListener {
   private final boolean console;
   private final Map<String, Progress> runs = new ConcurrentHashMap<>();
 
-  ProgressReporter() {
-    this.console = System.console() != null && ConsoleBar.available();
+  /** @param console whether to draw a bar (a console and the optional library are there) */
+  ProgressReporter(boolean console) {
+    this.console = console;
   }
 
-  @Override
-  public void runStarted(RunStarted event) {
-    Progress p = new Progress(event);
-    runs.put(event.runId(), p);
-    if (console) {
-      p.bar = ConsoleBar.open("Embedding [" + modelName(event.model()) + "]", event.texts());
-    } else {
-      log.info("Embedding {} with {} in {} (about {} tokens, {})", plural(event.texts(), "text"), event.model(),
-          plural(event.batches(), "batch"), event.estimatedTokens(), EmbeddingRun.formatDollars(event.estimatedCost()));
+  /** Whether there is a console and the optional progressbar library is on the class path. */
+  static boolean consoleAvailable() {
+    if (System.console() == null) {
+      return false;
+    }
+    try {
+      Class.forName("me.tongfei.progressbar.ProgressBar", false, ProgressReporter.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 
   @Override
-  public void retryScheduled(RetryScheduled event) {
-    Progress p = runs.get(event.runId());
-    if (p != null) {
-      synchronized (p) {
-        p.retries++;
-        if (event.reason() instanceof dev.embed4j.RateLimitException) {
-          p.rateLimited++;
-        }
-      }
+  public void runStarted(String runId, CostEstimate plan) {
+    Progress p = new Progress(plan);
+    runs.put(runId, p);
+    if (console) {
+      p.bar = ConsoleBar.open("Embedding [" + modelName(plan.model()) + "]", plan.texts());
+    } else {
+      log.info("Embedding {} with {} in {} (about {} tokens, {})", plural(plan.texts(), "text"), plan.model(),
+          plural(plan.batches(), "batch"), plan.tokens(), EmbeddingRun.formatDollars(plan.cost()));
     }
   }
 
@@ -70,6 +76,8 @@ final class ProgressReporter implements EmbedListener {
     int done;
     synchronized (p) {
       p.done += batch.size();
+      p.retries += batch.retries();
+      p.rateLimited += batch.rateLimited();
       p.tokens += batch.tokens();
       p.cost = p.cost.add(batch.cost());
       done = p.done;
@@ -112,7 +120,7 @@ final class ProgressReporter implements EmbedListener {
   }
 
   private static final class Progress {
-    final RunStarted start;
+    final CostEstimate start;
     int done;
     long tokens;
     int retries;
@@ -121,7 +129,7 @@ final class ProgressReporter implements EmbedListener {
     long lastLog = System.nanoTime();
     ConsoleBar bar;
 
-    Progress(RunStarted start) {
+    Progress(CostEstimate start) {
       this.start = start;
     }
   }

@@ -1,7 +1,7 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.EmbeddingProvider;
-import dev.embed4j.RateLimiter;
+import dev.embed4j.spi.EmbeddingProvider;
+import dev.embed4j.spi.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,31 +21,33 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
- * What an embedder and the embedders derived from it share: worker threads, a timer, the HTTP
- * client with its connection pool, and the pause gates and rate limiters of each
- * provider, key and model.
+ * What an embedder and the embedders derived from it share: worker threads, a timer, the clock,
+ * the HTTP client with its connection pool, and the pacing ({@link Reservation.Pool}: pause gate,
+ * rate limiter, in-flight bound) of each provider endpoint, key and model.
  */
-public final class SharedResources {
+final class SharedResources {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
   private final OkHttpClient httpClient;
   private final boolean ownsHttpClient;
+  private final Clock clock;
   private final Map<String, PauseGate> gates = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
   private final Map<String, AdaptiveConcurrency> slots = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public SharedResources(EngineConfig config) {
+  SharedResources(Settings config, Clock clock) {
+    this.clock = clock;
     int pool = POOLS.incrementAndGet();
     this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("embed4j-" + pool + "-worker-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("embed4j-" + pool + "-timer-"));
-    this.ownsHttpClient = config.httpClient() == null;
-    OkHttpClient.Builder http = ownsHttpClient ? new OkHttpClient.Builder() : config.httpClient().newBuilder();
+    this.ownsHttpClient = config.httpClient == null;
+    OkHttpClient.Builder http = ownsHttpClient ? new OkHttpClient.Builder() : config.httpClient.newBuilder();
     if (ownsHttpClient) {
-      int connections = Math.max(5, config.maxConcurrentRequests());
+      int connections = Math.max(5, config.maxConcurrentRequests);
       Dispatcher dispatcher = new Dispatcher();
       dispatcher.setMaxRequests(Math.max(64, connections));
       dispatcher.setMaxRequestsPerHost(connections);
@@ -55,53 +57,58 @@ public final class SharedResources {
     this.httpClient = http.retryOnConnectionFailure(false).followRedirects(false).followSslRedirects(false).build();
   }
 
-  public ExecutorService workers() {
+  Clock clock() {
+    return clock;
+  }
+
+  ExecutorService workers() {
     return workers;
   }
 
-  public ScheduledExecutorService timer() {
+  ScheduledExecutorService timer() {
     return timer;
   }
 
   /** The shared client with the timeouts of {@code config}; derived clients share its pool. */
-  public OkHttpClient httpClient(EngineConfig config) {
+  OkHttpClient httpClient(Settings config) {
     return httpClient.newBuilder()
-        .connectTimeout(config.connectTimeout())
-        .readTimeout(config.requestTimeout())
-        .writeTimeout(config.requestTimeout())
-        .callTimeout(config.requestTimeout())
+        .connectTimeout(config.connectTimeout)
+        .readTimeout(config.requestTimeout)
+        .writeTimeout(config.requestTimeout)
+        .callTimeout(config.requestTimeout)
         .build();
   }
 
-  /** The pause gate shared by every request of this provider endpoint, key and model. */
-  public PauseGate gate(EngineConfig config) {
-    return gates.computeIfAbsent(poolKey(config), k -> new PauseGate());
+  /** The pacing shared by every request of this endpoint, key and model. */
+  Reservation.Pool pool(Settings config) {
+    return new Reservation.Pool(gate(config), limiter(config), slots(config));
   }
 
-  /** The bound on requests in flight shared by the embedders that send to this endpoint, key and model. */
-  AdaptiveConcurrency slots(EngineConfig config) {
-    return slots.computeIfAbsent(poolKey(config) + "|" + config.maxConcurrentRequests(),
-        k -> new AdaptiveConcurrency(config.maxConcurrentRequests()));
+  private PauseGate gate(Settings config) {
+    return gates.computeIfAbsent(poolKey(config), k -> new PauseGate(clock));
   }
 
-  /** The rate limiter shared by every request of this provider endpoint, key and model. */
-  public RateLimiter limiter(EngineConfig config) {
-    if (config.rateLimiter() != null) {
-      return config.rateLimiter();
+  private AdaptiveConcurrency slots(Settings config) {
+    return slots.computeIfAbsent(poolKey(config) + "|" + config.maxConcurrentRequests,
+        k -> new AdaptiveConcurrency(config.maxConcurrentRequests));
+  }
+
+  private RateLimiter limiter(Settings config) {
+    if (config.rateLimiter != null) {
+      return config.rateLimiter;
     }
-    if (config.requestsPerMinute() == 0 && config.tokensPerMinute() == 0 && !config.learnRateLimits()) {
+    if (config.requestsPerMinute == 0 && config.tokensPerMinute == 0 && !config.learnRateLimits) {
       return RateLimiter.NONE;
     }
-    return limiters.computeIfAbsent(poolKey(config) + "|" + config.requestsPerMinute() + "|"
-        + config.tokensPerMinute() + "|" + config.learnRateLimits(),
-        k -> new BucketRateLimiter(config.requestsPerMinute(), config.tokensPerMinute(), config.learnRateLimits(),
-            System::nanoTime));
+    return limiters.computeIfAbsent(poolKey(config) + "|" + config.requestsPerMinute + "|"
+        + config.tokensPerMinute + "|" + config.learnRateLimits,
+        k -> new BucketRateLimiter(config.requestsPerMinute, config.tokensPerMinute, config.learnRateLimits, clock));
   }
 
-  private static String poolKey(EngineConfig config) {
-    EmbeddingProvider custom = config.customProvider();
-    String endpoint = custom != null ? "custom:" + System.identityHashCode(custom) : config.baseUrl();
-    return config.model().id() + "|" + endpoint + "|" + fingerprint(config.apiKey());
+  private static String poolKey(Settings config) {
+    EmbeddingProvider custom = config.provider;
+    String endpoint = custom != null ? "custom:" + System.identityHashCode(custom) : config.base;
+    return config.model.id() + "|" + endpoint + "|" + fingerprint(config.key);
   }
 
   /** A short one-way fingerprint, so that maps and logs never hold a key. */
@@ -117,11 +124,11 @@ public final class SharedResources {
     }
   }
 
-  public boolean isClosed() {
+  boolean isClosed() {
     return closed;
   }
 
-  public void close() {
+  void close() {
     if (closed) {
       return;
     }

@@ -1,48 +1,43 @@
-package dev.embed4j.internal.openai;
+package dev.embed4j.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.embed4j.EmbeddingProvider;
-import dev.embed4j.internal.HttpSupport;
+import dev.embed4j.spi.EmbeddingProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-
 
 /**
  * {@code POST /v1/embeddings}. Asks for base64 and decodes little-endian float32 straight into
  * {@code float[]}; accepts float arrays from compatible servers that ignore the format; places
  * every vector by its {@code index}, failing the batch on a missing or repeated one.
  */
-public final class OpenAiProvider implements EmbeddingProvider {
-  private final OkHttpClient client;
+final class OpenAiProvider implements EmbeddingProvider {
+  private final HttpCall http;
   private final HttpUrl endpoint;
-  private final String authorization;
 
-  public OpenAiProvider(OkHttpClient client, HttpUrl base, String apiKey) {
-    this.client = client;
-    this.endpoint = HttpSupport.endpoint(base, "v1", "embeddings");
-    this.authorization = "Bearer " + apiKey;
+  OpenAiProvider(HttpCall http, HttpUrl base) {
+    this.http = http;
+    this.endpoint = HttpCall.endpoint(base, "v1", "embeddings");
   }
 
   @Override
   public String id() {
-    return "openai";
+    return http.provider();
   }
 
   @Override
   public Result embed(EmbeddingProvider.Request request) throws IOException {
-    return HttpSupport.post(client, endpoint, authorization, body(request), id(), request,
+    return http.post(endpoint, body(request), request,
         in -> parse(in, request.texts().size(), request.dimensions()));
   }
 
   static byte[] body(EmbeddingProvider.Request request) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.texts().size() * 64);
-    try (JsonGenerator g = HttpSupport.JSON_FACTORY.createGenerator(out)) {
+    try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
@@ -60,11 +55,11 @@ public final class OpenAiProvider implements EmbeddingProvider {
   }
 
   /** The vectors by index, and {@code usage.prompt_tokens} (-1 if absent). */
-  static HttpSupport.Decoded parse(InputStream in, int expected, int dimensions) throws IOException {
+  static HttpCall.Decoded parse(InputStream in, int expected, int dimensions) throws IOException {
     float[][] vectors = new float[expected][];
     long tokens = -1;
     int received = 0;
-    try (JsonParser p = HttpSupport.JSON_FACTORY.createParser(in)) {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
       expect(p.nextToken(), JsonToken.START_OBJECT, "the reply");
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
@@ -81,9 +76,9 @@ public final class OpenAiProvider implements EmbeddingProvider {
                 index = p.getIntValue();
               } else if ("embedding".equals(name)) {
                 if (t == JsonToken.VALUE_STRING) {
-                  vector = HttpSupport.readBase64Floats(p);
+                  vector = FloatDecoding.readBase64Floats(p);
                 } else if (t == JsonToken.START_ARRAY) {
-                  vector = HttpSupport.readFloatArray(p, dimensions);
+                  vector = FloatDecoding.readFloatArray(p, dimensions);
                 } else {
                   throw new IOException("embedding is neither base64 nor an array but " + t);
                 }
@@ -123,7 +118,7 @@ public final class OpenAiProvider implements EmbeddingProvider {
     if (received != expected) {
       throw new IOException("the reply had " + received + " embeddings for " + expected + " texts");
     }
-    return new HttpSupport.Decoded(Arrays.asList(vectors), tokens);
+    return new HttpCall.Decoded(Arrays.asList(vectors), tokens);
   }
 
   private static void expect(JsonToken actual, JsonToken wanted, String what) throws IOException {

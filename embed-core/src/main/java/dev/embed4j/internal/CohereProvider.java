@@ -1,18 +1,15 @@
-package dev.embed4j.internal.cohere;
+package dev.embed4j.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.embed4j.EmbeddingProvider;
-import dev.embed4j.internal.HttpSupport;
+import dev.embed4j.spi.EmbeddingProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-
 
 /**
  * {@code POST /v2/embed}: {@code input_type} always, {@code output_dimension} only for a reduced
@@ -20,31 +17,29 @@ import okhttp3.OkHttpClient;
  * an over-long text fails loudly instead of being cut silently. Vectors come back in input
  * order in {@code embeddings.float}; tokens in {@code meta.billed_units.input_tokens}.
  */
-public final class CohereProvider implements EmbeddingProvider {
-  private final OkHttpClient client;
+final class CohereProvider implements EmbeddingProvider {
+  private final HttpCall http;
   private final HttpUrl endpoint;
-  private final String authorization;
 
-  public CohereProvider(OkHttpClient client, HttpUrl base, String apiKey) {
-    this.client = client;
-    this.endpoint = HttpSupport.endpoint(base, "v2", "embed");
-    this.authorization = "Bearer " + apiKey;
+  CohereProvider(HttpCall http, HttpUrl base) {
+    this.http = http;
+    this.endpoint = HttpCall.endpoint(base, "v2", "embed");
   }
 
   @Override
   public String id() {
-    return "cohere";
+    return http.provider();
   }
 
   @Override
   public Result embed(EmbeddingProvider.Request request) throws IOException {
-    return HttpSupport.post(client, endpoint, authorization, body(request), id(), request,
+    return http.post(endpoint, body(request), request,
         in -> parse(in, request.dimensions()));
   }
 
   static byte[] body(EmbeddingProvider.Request request) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 + request.texts().size() * 64);
-    try (JsonGenerator g = HttpSupport.JSON_FACTORY.createGenerator(out)) {
+    try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("texts");
@@ -67,10 +62,10 @@ public final class CohereProvider implements EmbeddingProvider {
     return out.toByteArray();
   }
 
-  static HttpSupport.Decoded parse(InputStream in, int dimensions) throws IOException {
+  static HttpCall.Decoded parse(InputStream in, int dimensions) throws IOException {
     List<float[]> vectors = null;
     long tokens = -1;
-    try (JsonParser p = HttpSupport.JSON_FACTORY.createParser(in)) {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the reply is not a JSON object");
       }
@@ -84,7 +79,7 @@ public final class CohereProvider implements EmbeddingProvider {
             if ("float".equals(type) && t == JsonToken.START_ARRAY) {
               vectors = new ArrayList<>();
               while (p.nextToken() == JsonToken.START_ARRAY) {
-                vectors.add(HttpSupport.readFloatArray(p, dimensions));
+                vectors.add(FloatDecoding.readFloatArray(p, dimensions));
               }
             } else {
               p.skipChildren();
@@ -100,7 +95,7 @@ public final class CohereProvider implements EmbeddingProvider {
     if (vectors == null) {
       throw new IOException("the reply has no embeddings.float");
     }
-    return new HttpSupport.Decoded(vectors, tokens);
+    return new HttpCall.Decoded(vectors, tokens);
   }
 
   private static long billedTokens(JsonParser p) throws IOException {

@@ -1,12 +1,12 @@
-package dev.embed4j;
+package dev.embed4j.spi;
 
 import java.time.Duration;
 
 /**
  * Keeps the requests and tokens sent per minute under a provider's limits. One limiter is
  * shared by every request of the same provider, key and model. The built-in one uses Bucket4j
- * token buckets, configured with {@link Embedder.Builder#requestsPerMinute(int)} and
- * {@link Embedder.Builder#tokensPerMinute(long)} or learned from the provider's
+ * token buckets, configured with {@link dev.embed4j.Embedder.Builder#requestsPerMinute(int)} and
+ * {@link dev.embed4j.Embedder.Builder#tokensPerMinute(long)} or learned from the provider's
  * {@code x-ratelimit-*} headers; implement this interface to share a budget between processes
  * (for example with Bucket4j's Redis back end). Implementations must be thread-safe.
  */

@@ -1,0 +1,314 @@
+package dev.embed4j.internal;
+
+import dev.embed4j.BatchOutcome;
+import dev.embed4j.Embed4jException;
+import dev.embed4j.EmbeddingRun;
+import dev.embed4j.ModelSpec;
+import dev.embed4j.ProviderException;
+import dev.embed4j.StopReason;
+import dev.embed4j.spi.EmbeddingProvider;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run in flight. Up to {@code maxConcurrentRequests} workers take batches in order from a
+ * shared cursor; for each batch a worker loops over attempts: ask the {@link RunControl} whether
+ * the run goes on, acquire a {@link Reservation}, send, then either check the reply and hand its
+ * vectors to the {@link ResultSink}, or release the reservation and follow the {@link
+ * RetryPolicy}'s decision. When the last batch has ended the run is assembled and the future
+ * completed.
+ */
+final class Dispatch {
+  private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
+
+  /** What an embedder hands each of its runs. */
+  record Context(Settings settings, EmbeddingProvider provider, Listeners listeners,
+      Reservation.Pool pool, RetryPolicy policy, SharedResources resources) {}
+
+  private final Context context;
+  private final Settings settings;
+  private final ModelSpec model;
+  private final String id;
+  private final List<String> texts;
+  private final List<String> sendTexts;
+  private final List<Batch> batches;
+  private final EmbeddingRun previous;
+  private final ResultSink.InMemory sink;
+  private final BatchOutcome[] outcomes;
+  private final AtomicInteger cursor = new AtomicInteger();
+  private final AtomicInteger remaining;
+  private final RunControl control;
+  private final CostBudget budget;
+  private final Consumer<Run> onFinished;
+  private final RunFuture future = new RunFuture();
+  private final long startNanos = System.nanoTime();
+
+  Dispatch(Context context, String id, Preparation.Prepared prepared, List<Batch> batches,
+      EmbeddingRun previous, Consumer<Run> onFinished) {
+    this.context = context;
+    this.settings = context.settings();
+    this.model = settings.model;
+    this.id = id;
+    this.texts = prepared.texts();
+    this.sendTexts = prepared.sendTexts();
+    this.batches = batches;
+    this.previous = previous;
+    this.onFinished = onFinished;
+    this.sink = new ResultSink.InMemory(texts.size());
+    this.outcomes = new BatchOutcome[batches.size()];
+    this.remaining = new AtomicInteger(batches.size());
+    this.control = new RunControl(id, settings.runTimeout, context.resources().clock());
+    this.budget = settings.maxCost == null ? null
+        : new CostBudget(settings.maxCost, previous == null ? BigDecimal.ZERO : previous.cost());
+    if (previous != null) {
+      for (int i = 0; i < texts.size(); i++) {
+        if (previous.isEmbedded(i)) {
+          sink.keep(i, previous.vector(i));
+        }
+      }
+    }
+  }
+
+  String id() {
+    return id;
+  }
+
+  RunControl control() {
+    return control;
+  }
+
+  CompletableFuture<EmbeddingRun> future() {
+    return future;
+  }
+
+  void start() {
+    Listeners listeners = context.listeners();
+    if (!listeners.isEmpty()) {
+      long tokens = 0;
+      for (Batch b : batches) {
+        tokens += b.tokens();
+      }
+      listeners.runStarted(id, new Estimate(model.id(), texts.size(), batches.size(), tokens,
+          model.hasExactTokenizer(), model.cost(tokens)));
+    }
+    if (batches.isEmpty()) {
+      finish();
+      return;
+    }
+    control.startDeadline(context.resources().timer());
+    int workers = Math.min(settings.maxConcurrentRequests, batches.size());
+    for (int w = 0; w < workers; w++) {
+      try {
+        context.resources().workers().execute(this::work);
+      } catch (RejectedExecutionException e) {
+        control.abort(StopReason.EMBEDDER_CLOSED, "Not embedded: the embedder was closed");
+        work();
+        return;
+      }
+    }
+  }
+
+  private void work() {
+    int next;
+    while ((next = cursor.getAndIncrement()) < batches.size()) {
+      Batch batch = batches.get(next);
+      try {
+        process(batch);
+      } catch (RuntimeException | Error e) {
+        // A bug of ours or of a listener must not leave the run hanging.
+        end(BatchResult.failed(id, model.id(), batch, BatchResult.Attempts.NONE, Duration.ZERO,
+            new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
+      }
+    }
+  }
+
+  private void process(Batch batch) {
+    long started = System.nanoTime();
+    BatchRequest request = new BatchRequest(batch, sendTexts, settings, control);
+    BigDecimal estimatedCost = model.cost(batch.tokens());
+    int sent = 0;
+    int retries = 0;
+    int rateLimited = 0;
+    while (true) {
+      Embed4jException stop = control.stopped();
+      Reservation reservation = null;
+      if (stop == null) {
+        try {
+          reservation = Reservation.acquire(context.pool(), control, budget, batch.tokens(),
+              estimatedCost, wait -> waited(wait, false));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (reservation == null) {
+        Embed4jException why = control.stopped();
+        fail(batch, new BatchResult.Attempts(sent, retries, rateLimited), started, why != null ? why
+            : new Embed4jException("Not embedded: the worker of run " + id + " was interrupted"));
+        return;
+      }
+      sent++;
+      EmbeddingProvider.Result result = null;
+      Embed4jException failure;
+      try {
+        // A run stopped while this attempt waited for a slot sends nothing.
+        result = reservation.send(() -> control.stopped() != null ? null : context.provider().embed(request));
+        failure = result == null ? control.stopped() : check(result, batch);
+      } catch (Exception e) {
+        failure = classify(e, batch);
+      }
+      if (failure == null) {
+        long tokens = result.tokens() >= 0 ? result.tokens() : batch.tokens();
+        BigDecimal cost = model.cost(tokens);
+        reservation.settle(tokens, cost, result.limits());
+        sink.accept(batch, result.vectors());
+        end(BatchResult.succeeded(id, model.id(), batch, result.vectors(), tokens, cost,
+            new BatchResult.Attempts(sent, retries, rateLimited), since(started)));
+        return;
+      }
+      reservation.release();
+      if (failure.isRateLimited()) {
+        rateLimited++;
+      }
+      BatchResult.Attempts attempts = new BatchResult.Attempts(sent, retries, rateLimited);
+      Embed4jException stopped = control.stopped();
+      if (stopped != null) {
+        // Stopped while this request was under way: report an abort as such, not its echo.
+        fail(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
+        return;
+      }
+      RetryPolicy.Decision decision = context.policy().decide(failure, sent);
+      if (decision.stopRun() != null) {
+        control.stopSending(decision.stopRun(), "Not sent: run " + id + " stopped after batch "
+            + batch.id() + " failed: " + failure.getMessage(), failure);
+      }
+      if (!decision.retry()) {
+        fail(batch, attempts, started, failure);
+        return;
+      }
+      retries++;
+      Duration delay = decision.delay();
+      if (failure.isRateLimited()) {
+        reservation.rateLimited(delay);
+        waited(delay, true);
+      }
+      if (!context.listeners().isEmpty()) {
+        context.listeners().retryScheduled(id, model.id(), batch.id(), sent, delay, failure);
+      }
+      log.debug("Run {} batch {} attempt {} failed ({}); retrying in {} ms", id, batch.id(), sent,
+          failure.getMessage(), delay.toMillis());
+      control.sleep(delay.toNanos());
+    }
+  }
+
+  private void waited(Duration wait, boolean serverRejected) {
+    if (!context.listeners().isEmpty()) {
+      context.listeners().rateLimitWait(id, model.id(), wait, serverRejected);
+    }
+  }
+
+  /** A failed call as what the retry policy decides on. */
+  private Embed4jException classify(Exception e, Batch batch) {
+    if (e instanceof Embed4jException) {
+      return (Embed4jException) e;
+    }
+    String provider = context.provider().id();
+    if (e instanceof IOException) {
+      String message = e.getMessage();
+      return ProviderException.builder(provider, model.name()).cause(e).build("Request failed "
+          + "before a reply was received: " + e.getClass().getSimpleName()
+          + (message == null ? "" : ": " + message));
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      Embed4jException stopped = control.stopped();
+      return stopped != null ? stopped : new Embed4jException("Not embedded: the worker was interrupted");
+    }
+    return new Embed4jException("Provider " + provider + " failed on batch " + batch.id() + ": " + e, e);
+  }
+
+  /** A reply we cannot use is a failure of the batch, never a shifted or missing vector. */
+  private Embed4jException check(EmbeddingProvider.Result result, Batch batch) {
+    String problem = null;
+    List<float[]> got = result.vectors();
+    if (got.size() != batch.indices().length) {
+      problem = "the reply had " + got.size() + " embeddings for " + batch.indices().length + " texts";
+    } else {
+      for (int i = 0; i < got.size() && problem == null; i++) {
+        float[] v = got.get(i);
+        if (v == null) {
+          problem = "the reply had no embedding for text " + i + " of the batch";
+        } else if (v.length != settings.dims) {
+          problem = "the reply's embedding " + i + " has " + v.length + " dimensions, not " + settings.dims;
+        }
+      }
+    }
+    return problem == null ? null
+        : ProviderException.builder(context.provider().id(), model.name()).status(200).retryable(true)
+            .build("Unusable reply for batch " + batch.id() + ": " + problem);
+  }
+
+  private void fail(Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
+    end(BatchResult.failed(id, model.id(), batch, attempts, since(started), error));
+  }
+
+  private void end(BatchOutcome outcome) {
+    int slot = outcome.id() - (batches.isEmpty() ? 0 : batches.get(0).id());
+    synchronized (outcomes) {
+      if (outcomes[slot] != null) {
+        return;
+      }
+      outcomes[slot] = outcome;
+    }
+    if (outcome.succeeded()) {
+      context.listeners().batchSucceeded(outcome);
+    } else {
+      context.listeners().batchFailed(outcome);
+    }
+    if (remaining.decrementAndGet() == 0) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    control.finished();
+    List<BatchOutcome> all = new ArrayList<>();
+    int retries = previous == null ? 0 : previous.retries();
+    int rateLimited = previous == null ? 0 : previous.rateLimited();
+    if (previous != null) {
+      previous.batches().stream().filter(BatchOutcome::succeeded).forEach(all::add);
+    }
+    for (BatchOutcome b : outcomes) {
+      all.add(b);
+      retries += b.retries();
+      rateLimited += b.rateLimited();
+    }
+    Embed4jException stopped = control.stopped();
+    Run run = new Run(id, settings, texts, sink.vectors(), all, new Run.Totals(since(startNanos),
+        retries, rateLimited, stopped == null ? null : stopped.stopReason().orElse(null)));
+    onFinished.accept(run);
+    context.listeners().runFinished(run);
+    future.complete(run);
+  }
+
+  private static Duration since(long nanos) {
+    return Duration.ofNanos(System.nanoTime() - nanos);
+  }
+
+  /** The future handed to the caller: cancelling it cancels the run. */
+  private final class RunFuture extends CompletableFuture<EmbeddingRun> {
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " was cancelled");
+      return super.cancel(mayInterruptIfRunning);
+    }
+  }
+}

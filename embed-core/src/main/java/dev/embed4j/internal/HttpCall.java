@@ -1,0 +1,106 @@
+package dev.embed4j.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.embed4j.ProviderException;
+import dev.embed4j.spi.EmbeddingProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * One provider's HTTP call: posts a batch's JSON body with the provider's authentication header,
+ * registers the call for cancellation, hands an error reply to {@link ErrorMapping} and a
+ * successful one to the provider's reader, and reports the rate-limit headers.
+ */
+final class HttpCall {
+  static final MediaType JSON = MediaType.get("application/json");
+
+  /** Streaming JSON with the fast float parser; one shared, thread-safe factory. */
+  static final JsonFactory JSON_FACTORY =
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+
+  private final OkHttpClient client;
+  private final String provider;
+  private final String authHeader;
+  private final String authValue;
+
+  HttpCall(OkHttpClient client, String provider, String authHeader, String authValue) {
+    this.client = client;
+    this.provider = provider;
+    this.authHeader = authHeader;
+    this.authValue = authValue;
+  }
+
+  /** A successful reply's vectors, in the order of the request's texts, and the billed tokens (-1 if not said). */
+  record Decoded(List<float[]> vectors, long tokens) {}
+
+  /** Reads a successful reply's body. */
+  @FunctionalInterface
+  interface BodyReader {
+    Decoded read(InputStream body) throws IOException;
+  }
+
+  /** {@code base} plus {@code version/path}, unless {@code base} already ends in {@code /version}. */
+  static HttpUrl endpoint(HttpUrl base, String version, String path) {
+    List<String> segments = new ArrayList<>(base.pathSegments());
+    segments.removeIf(String::isEmpty);
+    HttpUrl.Builder b = base.newBuilder().encodedPath("/");
+    segments.forEach(b::addPathSegment);
+    if (segments.isEmpty() || !segments.get(segments.size() - 1).equals(version)) {
+      b.addPathSegment(version);
+    }
+    return b.addPathSegment(path).build();
+  }
+
+  String provider() {
+    return provider;
+  }
+
+  /**
+   * Posts one batch. A 200 that cannot be read (malformed, truncated, wrong count) is a retryable
+   * {@link ProviderException}; a cancelled call is an {@link IOException}.
+   */
+  EmbeddingProvider.Result post(HttpUrl url, byte[] body, EmbeddingProvider.Request request,
+      BodyReader reader) throws IOException {
+    Request http = new Request.Builder()
+        .url(url)
+        .header(authHeader, authValue)
+        .post(RequestBody.create(body, JSON))
+        .build();
+    Call call = client.newCall(http);
+    Runnable unregister = request.onCancel(call::cancel);
+    try (Response response = call.execute()) {
+      String model = request.model().name();
+      if (!response.isSuccessful()) {
+        throw ErrorMapping.fromReply(provider, model, response);
+      }
+      Decoded decoded;
+      try (InputStream in = response.body().byteStream()) {
+        decoded = reader.read(in);
+      } catch (IOException | RuntimeException e) {
+        if (call.isCanceled()) {
+          throw e instanceof IOException ? (IOException) e : new IOException(e);
+        }
+        throw ProviderException.builder(provider, model)
+            .status(response.code())
+            .requestId(RateLimitHeaders.requestId(response.headers()))
+            .retryable(true)
+            .cause(e)
+            .build("Unusable reply from " + provider + " " + model + ": " + e.getMessage());
+      }
+      return new EmbeddingProvider.Result(
+          decoded.vectors(), decoded.tokens(), RateLimitHeaders.limits(response.headers()));
+    } finally {
+      unregister.run();
+    }
+  }
+}
