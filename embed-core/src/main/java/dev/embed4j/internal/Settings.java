@@ -6,11 +6,16 @@ import dev.embed4j.ModelRegistry;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 
@@ -51,6 +56,8 @@ public final class Settings implements Cloneable {
   boolean allowInsecureHttp;
 
   // Resolved by freeze().
+  private static final Set<String> RESOLVED =
+      Set.of("frozen", "model", "builtIn", "key", "base", "dims", "type", "batch");
   private boolean frozen;
   ModelSpec model;
   BuiltInProvider builtIn;
@@ -297,6 +304,32 @@ public final class Settings implements Cloneable {
     } catch (CloneNotSupportedException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * The default of every setting that has one, by field name ({@code batchSize}, {@code
+   * requestTimeout}, {@code initialBackoff}, {@code learnRateLimits}, ...): integers, longs, booleans
+   * and durations, read from a fresh instance, so that the Spring Boot starter can show core's
+   * defaults without copying them.
+   */
+  public static Map<String, Object> defaults() {
+    Settings fresh = new Settings();
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Field f : Settings.class.getDeclaredFields()) {
+      if (Modifier.isStatic(f.getModifiers()) || RESOLVED.contains(f.getName())) {
+        continue;
+      }
+      try {
+        Object value = f.get(fresh);
+        boolean unset = value == null || (value instanceof Number && ((Number) value).longValue() == 0);
+        if (!unset && (value instanceof Number || value instanceof Boolean || value instanceof Duration)) {
+          out.put(f.getName(), value);
+        }
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
   }
 
   /** The resolved model (frozen settings only). */
