@@ -31,7 +31,8 @@ class WireParsingTest {
 
   @Test
   void retryAfterInSecondsOrAsAnHttpDate() {
-    assertThat(HttpSupport.retryAfter(Headers.of("retry-after", "7"))).isEqualTo(Duration.ofSeconds(7));
+    assertThat(HttpSupport.retryAfter(Headers.of("retry-after", "7")))
+        .isEqualTo(Duration.ofSeconds(7));
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().plusSeconds(20));
     assertThat(HttpSupport.retryAfter(Headers.of("retry-after", date)))
         .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(21));
@@ -41,22 +42,42 @@ class WireParsingTest {
 
   @Test
   void rateLimitHeaders() {
-    EmbeddingProvider.Limits limits = HttpSupport.limits(Headers.of(
-        "x-ratelimit-limit-requests", "3000", "x-ratelimit-remaining-requests", "2999",
-        "x-ratelimit-reset-requests", "20ms", "x-ratelimit-limit-tokens", "1000000",
-        "x-ratelimit-remaining-tokens", "999990", "x-ratelimit-reset-tokens", "6m0s"));
-    assertThat(limits).isEqualTo(new EmbeddingProvider.Limits(3000, 2999, Duration.ofMillis(20), 1_000_000,
-        999_990, Duration.ofMinutes(6)));
+    EmbeddingProvider.Limits limits =
+        HttpSupport.limits(
+            Headers.of(
+                "x-ratelimit-limit-requests",
+                "3000",
+                "x-ratelimit-remaining-requests",
+                "2999",
+                "x-ratelimit-reset-requests",
+                "20ms",
+                "x-ratelimit-limit-tokens",
+                "1000000",
+                "x-ratelimit-remaining-tokens",
+                "999990",
+                "x-ratelimit-reset-tokens",
+                "6m0s"));
+    assertThat(limits)
+        .isEqualTo(
+            new EmbeddingProvider.Limits(
+                3000, 2999, Duration.ofMillis(20), 1_000_000, 999_990, Duration.ofMinutes(6)));
     assertThat(HttpSupport.limits(Headers.of())).isSameAs(EmbeddingProvider.Limits.UNKNOWN);
   }
 
   @Test
   void endpointsAcceptBaseUrlsWithOrWithoutTheVersion() {
     okhttp3.HttpUrl base = okhttp3.HttpUrl.get("https://api.openai.com");
-    assertThat(HttpSupport.endpoint(base, "v1", "embeddings").toString()).isEqualTo("https://api.openai.com/v1/embeddings");
-    assertThat(HttpSupport.endpoint(okhttp3.HttpUrl.get("https://api.openai.com/v1/"), "v1", "embeddings").toString())
+    assertThat(HttpSupport.endpoint(base, "v1", "embeddings").toString())
         .isEqualTo("https://api.openai.com/v1/embeddings");
-    assertThat(HttpSupport.endpoint(okhttp3.HttpUrl.get("http://proxy:8080/openai"), "v1", "embeddings").toString())
+    assertThat(
+            HttpSupport.endpoint(
+                    okhttp3.HttpUrl.get("https://api.openai.com/v1/"), "v1", "embeddings")
+                .toString())
+        .isEqualTo("https://api.openai.com/v1/embeddings");
+    assertThat(
+            HttpSupport.endpoint(
+                    okhttp3.HttpUrl.get("http://proxy:8080/openai"), "v1", "embeddings")
+                .toString())
         .isEqualTo("http://proxy:8080/openai/v1/embeddings");
   }
 }
