@@ -136,8 +136,9 @@ class FaultToleranceTest {
             .listener(
                 new EmbedListener() {
                   @Override
-                  public void rateLimitWait(RateLimitWait event) {
-                    if (!event.serverRejected()) {
+                  public void rateLimitWait(
+                      String runId, String model, Duration delay, boolean serverRejected) {
+                    if (!serverRejected) {
                       limiterWaits.incrementAndGet();
                     }
                   }

@@ -36,8 +36,8 @@ class KeyHygieneTest {
       EmbedListener recorder =
           new EmbedListener() {
             @Override
-            public void runStarted(RunStarted event) {
-              events.add(event);
+            public void runStarted(String runId, CostEstimate plan) {
+              events.add(new Events.RunStarted(runId, plan));
             }
 
             @Override
@@ -46,8 +46,14 @@ class KeyHygieneTest {
             }
 
             @Override
-            public void retryScheduled(RetryScheduled event) {
-              events.add(event);
+            public void retryScheduled(
+                String runId,
+                String model,
+                int batchId,
+                int attempt,
+                Duration delay,
+                Embed4jException reason) {
+              events.add(new Events.RetryScheduled(runId, model, batchId, attempt, delay, reason));
             }
 
             @Override

@@ -79,8 +79,8 @@ class ListenerAndCancellationTest {
     EmbedListener recorder =
         new EmbedListener() {
           @Override
-          public void runStarted(RunStarted event) {
-            events.add("started " + event.texts() + " texts " + event.batches() + " batches");
+          public void runStarted(String runId, CostEstimate plan) {
+            events.add("started " + plan.texts() + " texts " + plan.batches() + " batches");
           }
 
           @Override

@@ -156,21 +156,29 @@ class OpenAiEmbedderTest {
         Replies.openAiError(429, "rate_limit_exceeded", "Rate limit reached for requests")
             .setHeader("retry-after-ms", "20"));
     server.enqueue(Replies.openAiInOrder(1, 5, 1536, 3));
-    List<EmbedListener.RetryScheduled> retries = new ArrayList<>();
-    List<EmbedListener.RateLimitWait> waits = new ArrayList<>();
+    List<Events.RetryScheduled> retries = new ArrayList<>();
+    List<Events.RateLimitWait> waits = new ArrayList<>();
     embedder =
         builder()
             .retryBackoff(Duration.ofSeconds(20), Duration.ofSeconds(30))
             .listener(
                 new EmbedListener() {
                   @Override
-                  public void retryScheduled(RetryScheduled event) {
-                    retries.add(event);
+                  public void retryScheduled(
+                      String runId,
+                      String model,
+                      int batchId,
+                      int attempt,
+                      Duration delay,
+                      Embed4jException reason) {
+                    retries.add(
+                        new Events.RetryScheduled(runId, model, batchId, attempt, delay, reason));
                   }
 
                   @Override
-                  public void rateLimitWait(RateLimitWait event) {
-                    waits.add(event);
+                  public void rateLimitWait(
+                      String runId, String model, Duration delay, boolean serverRejected) {
+                    waits.add(new Events.RateLimitWait(runId, model, delay, serverRejected));
                   }
                 })
             .build();
