@@ -7,8 +7,10 @@ import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 
@@ -36,6 +38,7 @@ import okhttp3.OkHttpClient;
  */
 public final class Embedder implements AutoCloseable {
   private final Engine engine;
+  private final Map<Engine, Embedder> derivedViews = new ConcurrentHashMap<>();
 
   private Embedder(Engine engine) {
     this.engine = engine;
@@ -102,10 +105,10 @@ public final class Embedder implements AutoCloseable {
    */
   public Embedder with(String model, Integer dimensions, InputType inputType) {
     Engine derived = engine.derive(model, dimensions, inputType);
-    return derived == engine ? this : new Embedder(derived);
+    return derived == engine ? this : derivedViews.computeIfAbsent(derived, Embedder::new);
   }
 
-  /** Whether its model takes an input type ({@link Builder#inputType(InputType)}): Cohere's do. */
+  /** Whether its model takes an {@link Builder#inputType input type} (Cohere's do). */
   public boolean acceptsInputType() {
     return engine.settings().acceptsInputType();
   }
@@ -115,7 +118,7 @@ public final class Embedder implements AutoCloseable {
     return engine.settings().model();
   }
 
-  /** The registry its model names are looked up in, also by embedders derived from it. */
+  /** The registry its model names are looked up in. */
   public ModelRegistry registry() {
     return engine.settings().registry();
   }
@@ -169,10 +172,9 @@ public final class Embedder implements AutoCloseable {
    * .base-url}, then the provider's variables ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL},
    * {@code COHERE_API_KEY}, {@code COHERE_BASE_URL}). The key is sent only to the base URL and
    * never logged or put in an exception, event or {@code toString()}; plain {@code http://} is
-   * accepted only for loopback hosts unless {@link #allowInsecureHttp(boolean)}.
-   *
-   * <p>{@link #truncate(boolean)} cuts over-long texts (OpenAI: here, exactly; Cohere: {@code
-   * truncate=END}) instead of rejecting them with an {@link InvalidInputException}.
+   * accepted only for loopback hosts unless {@link #allowInsecureHttp(boolean)}. {@link
+   * #truncate(boolean)} cuts over-long texts (OpenAI: here, exactly; Cohere: {@code truncate=END})
+   * instead of rejecting them with an {@link InvalidInputException}.
    */
   public static final class Builder {
     private final Settings settings;

@@ -17,7 +17,12 @@ final class Events {
   }
 
   record RetryScheduled(
-      String runId, String model, int batchId, int attempt, Duration delay, Embed4jException reason) {}
+      String runId,
+      String model,
+      int batchId,
+      int attempt,
+      Duration delay,
+      Embed4jException reason) {}
 
   record RateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {}
 }

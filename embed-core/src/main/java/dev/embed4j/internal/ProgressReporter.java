@@ -36,7 +36,11 @@ final class ProgressReporter implements EmbedListener {
 
   /** Whether there is a console and the optional progressbar library is on the class path. */
   static boolean consoleAvailable() {
-    if (System.console() == null) {
+    return consoleAvailable(System.console() != null);
+  }
+
+  static boolean consoleAvailable(boolean hasConsole) {
+    if (!hasConsole) {
       return false;
     }
     try {

@@ -70,13 +70,11 @@ class WireParsingTest {
     assertThat(HttpCall.endpoint(base, "v1", "embeddings").toString())
         .isEqualTo("https://api.openai.com/v1/embeddings");
     assertThat(
-            HttpCall.endpoint(
-                    okhttp3.HttpUrl.get("https://api.openai.com/v1/"), "v1", "embeddings")
+            HttpCall.endpoint(okhttp3.HttpUrl.get("https://api.openai.com/v1/"), "v1", "embeddings")
                 .toString())
         .isEqualTo("https://api.openai.com/v1/embeddings");
     assertThat(
-            HttpCall.endpoint(
-                    okhttp3.HttpUrl.get("http://proxy:8080/openai"), "v1", "embeddings")
+            HttpCall.endpoint(okhttp3.HttpUrl.get("http://proxy:8080/openai"), "v1", "embeddings")
                 .toString())
         .isEqualTo("http://proxy:8080/openai/v1/embeddings");
   }
