@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.embed4j.BatchOutcome;
 import dev.embed4j.Embedder;
-import dev.embed4j.EmbeddingProvider;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.ProviderException;
+import dev.embed4j.spi.EmbeddingProvider;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.exception.AuthenticationException;
@@ -139,8 +139,7 @@ class LangChain4jEmbeddingProviderTest {
 
   @Test
   void tokenUsage_isPassedOn_orMinusOneWhenTheModelReportsNone() {
-    EmbeddingProvider.Request request = new EmbeddingProvider.Request(FAKE, List.of("x", "y"), 4, null, false,
-        EmbeddingProvider.Cancellation.NONE);
+    EmbeddingProvider.Request request = EmbeddingProvider.Request.of(FAKE, List.of("x", "y"), 4, null, false);
 
     assertThat(LangChain4jEmbeddingProvider.of(new ScriptedModel()).embed(request).tokens()).isEqualTo(20);
     assertThat(LangChain4jEmbeddingProvider.of(new ScriptedModel().withoutUsage()).embed(request).tokens())
@@ -152,10 +151,9 @@ class LangChain4jEmbeddingProviderTest {
     ScriptedModel model = new ScriptedModel();
     LangChain4jEmbeddingProvider provider = LangChain4jEmbeddingProvider.of(model);
 
-    EmbeddingProvider.Result result = provider.embed(new EmbeddingProvider.Request(FAKE, List.of("q"), 2,
-        InputType.SEARCH_QUERY, false, EmbeddingProvider.Cancellation.NONE));
-    provider.embed(new EmbeddingProvider.Request(FAKE, List.of("d"), 4, null, false,
-        EmbeddingProvider.Cancellation.NONE));
+    EmbeddingProvider.Result result =
+        provider.embed(EmbeddingProvider.Request.of(FAKE, List.of("q"), 2, InputType.SEARCH_QUERY, false));
+    provider.embed(EmbeddingProvider.Request.of(FAKE, List.of("d"), 4, null, false));
 
     assertThat(result.vectors().get(0)).hasSize(2);
     assertThat(model.requests.get(0).dimensions()).isEqualTo(2);

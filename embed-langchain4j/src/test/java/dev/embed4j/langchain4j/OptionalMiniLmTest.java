@@ -28,7 +28,7 @@ class OptionalMiniLmTest {
     try (URLClassLoader withoutMiniLm = new URLClassLoader(urls.toArray(URL[]::new),
         ClassLoader.getPlatformClassLoader())) {
       Class<?> provider = Class.forName(LangChain4jEmbeddingProvider.class.getName(), true, withoutMiniLm);
-      Class.forName(Embed4jEmbeddingModel.class.getName(), true, withoutMiniLm);
+      Class.forName(LangChain4jEmbeddingModel.class.getName(), true, withoutMiniLm);
 
       assertThat(provider.getField("ALL_MINILM_L6_V2").get(null)).hasToString(
           LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2.toString());

@@ -10,6 +10,7 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.IncompleteRunException;
+import dev.embed4j.InputType;
 import dev.embed4j.InvalidInputException;
 import dev.embed4j.emulator.EmbeddingEmulator;
 import dev.langchain4j.data.embedding.Embedding;
@@ -19,6 +20,7 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelErrorContext;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
@@ -28,9 +30,12 @@ import dev.langchain4j.model.embedding.request.EmbeddingInputType;
 import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.output.Response;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,14 +51,14 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The adapter end to end against the local emulator, which accepts only the key {@code test-key}. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class Embed4jEmbeddingModelTest {
+class LangChain4jEmbeddingModelTest {
   private static final String SMALL = "text-embedding-3-small";
   private static final String COHERE = "embed-english-v3.0";
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
   // OpenAI replies list their items shuffled, as some compatible servers do: order must come from the indices.
   private final EmbeddingEmulator emulator = EmbeddingEmulator.builder().apiKeys("test-key").shuffleOrder(true).start();
-  private final List<Embed4jEmbeddingModel> built = new ArrayList<>();
+  private final List<Embedder> built = new ArrayList<>();
 
   @BeforeEach
   void resetStats() {
@@ -61,8 +66,8 @@ class Embed4jEmbeddingModelTest {
   }
 
   @AfterEach
-  void closeModels() {
-    built.forEach(Embed4jEmbeddingModel::close);
+  void closeEmbedders() {
+    built.forEach(Embedder::close);
     built.clear();
   }
 
@@ -71,31 +76,32 @@ class Embed4jEmbeddingModelTest {
     emulator.close();
   }
 
-  private Embed4jEmbeddingModel.Builder builder(String model) {
-    return Embed4jEmbeddingModel.builder().modelName(model).apiKey("test-key").baseUrl(emulator.baseUrl())
-        .customizeEmbedder(b -> b.retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+  /** An embedder for the emulator, with short back-offs. */
+  private Embedder.Builder embedder(String model) {
+    return Embedder.builder().model(model).apiKey("test-key").baseUrl(emulator.baseUrl())
+        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
   }
 
-  private Embed4jEmbeddingModel track(Embed4jEmbeddingModel model) {
-    built.add(model);
-    return model;
+  /** The model over the embedder {@code configured} builds, which is closed after the test. */
+  private LangChain4jEmbeddingModel model(Embedder.Builder configured, EmbeddingModelListener... listeners) {
+    Embedder embedder = configured.build();
+    built.add(embedder);
+    return LangChain4jEmbeddingModel.builder(embedder).listeners(List.of(listeners)).build();
   }
 
   @Test
   void embedAll_keepsInputOrderAcrossManyParallelBatches_andNotifiesListenersOnce() {
     CountingListener listener = new CountingListener();
     AtomicInteger batches = new AtomicInteger();
-    Embed4jEmbeddingModel model = track(builder(SMALL)
+    LangChain4jEmbeddingModel model = model(embedder(SMALL)
         .batchSize(16)
         .maxConcurrentRequests(8)
-        .listeners(List.of(listener))
-        .embedListener(new EmbedListener() {
+        .listener(new EmbedListener() {
           @Override
           public void batchSucceeded(dev.embed4j.BatchOutcome batch) {
             batches.incrementAndGet();
           }
-        })
-        .build());
+        }), listener);
     List<TextSegment> segments = new ArrayList<>();
     long tokens = 0;
     for (int i = 0; i < 2000; i++) {
@@ -122,12 +128,12 @@ class Embed4jEmbeddingModelTest {
     assertThat(metadata.cost()).isEqualByComparingTo(new BigDecimal("0.02").multiply(BigDecimal.valueOf(tokens))
         .divide(MILLION));
     assertThat(metadata.run().batches()).hasSize(125);
-    assertThat(model.totalTokens()).isEqualTo(tokens);
+    assertThat(model.embedder().totalTokens()).isEqualTo(tokens);
   }
 
   @Test
   void metadata_carriesTokensAndCostAtTheRegistryPrice() {
-    Embed4jEmbeddingModel model = track(builder(COHERE).build());
+    LangChain4jEmbeddingModel model = model(embedder(COHERE));
     List<String> texts = List.of("Cohere bills input tokens.", "Embed4j prices them from the registry.");
 
     EmbeddingResponse response = model.embed(EmbeddingRequest.builder().inputs(texts.toArray(String[]::new)).build());
@@ -140,12 +146,12 @@ class Embed4jEmbeddingModelTest {
     assertThat(metadata.cost()).isEqualByComparingTo(new BigDecimal("0.10").multiply(BigDecimal.valueOf(tokens))
         .divide(MILLION));
     assertThat(metadata.run().tokens()).isEqualTo(tokens);
-    assertThat(model.totalCost()).isEqualByComparingTo(metadata.cost());
+    assertThat(model.embedder().totalCost()).isEqualByComparingTo(metadata.cost());
   }
 
   @Test
   void dimensionsParameter_returnsShortenedVectors() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL));
 
     EmbeddingResponse response = model.embed(EmbeddingRequest.builder().input("short, please").dimensions(256).build());
 
@@ -155,8 +161,8 @@ class Embed4jEmbeddingModelTest {
   }
 
   @Test
-  void builderDimensions_becomeTheModelsDimension_andItsDefaultParameter() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).dimensions(512).build());
+  void embedderDimensions_becomeTheModelsDimension_andItsDefaultParameter() {
+    LangChain4jEmbeddingModel model = model(embedder(SMALL).dimensions(512));
 
     Response<Embedding> response = model.embed("hello");
 
@@ -167,7 +173,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void cohereInputType_queryIsSearchQuery_documentAndDefaultAreSearchDocument() {
-    Embed4jEmbeddingModel model = track(builder(COHERE).build());
+    LangChain4jEmbeddingModel model = model(embedder(COHERE));
     String text = "Where is the invoice?";
 
     float[] asDefault = model.embed(text).content().vector();
@@ -182,8 +188,8 @@ class Embed4jEmbeddingModelTest {
   }
 
   @Test
-  void builderInputTypeQuery_isUsedByCallsThatSetNone() {
-    Embed4jEmbeddingModel model = track(builder(COHERE).inputType(EmbeddingInputType.QUERY).build());
+  void embedderInputTypeQuery_isUsedByCallsThatSetNone() {
+    LangChain4jEmbeddingModel model = model(embedder(COHERE).inputType(InputType.SEARCH_QUERY));
 
     float[] vector = model.embed("a question").content().vector();
 
@@ -193,16 +199,16 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void supportedParameters_areThoseTheProviderHas() {
-    assertThat(track(builder(SMALL).build()).supportedParameters()).containsExactlyInAnyOrder(MODEL_NAME, DIMENSIONS);
-    assertThat(track(builder(COHERE).build()).supportedParameters()).containsExactlyInAnyOrder(MODEL_NAME, INPUT_TYPE);
-    assertThat(track(builder("embed-v4.0").build()).supportedParameters())
+    assertThat(model(embedder(SMALL)).supportedParameters()).containsExactlyInAnyOrder(MODEL_NAME, DIMENSIONS);
+    assertThat(model(embedder(COHERE)).supportedParameters()).containsExactlyInAnyOrder(MODEL_NAME, INPUT_TYPE);
+    assertThat(model(embedder("embed-v4.0")).supportedParameters())
         .containsExactlyInAnyOrder(MODEL_NAME, DIMENSIONS, INPUT_TYPE);
   }
 
   @Test
   void dimensionNameAndProvider_comeFromTheRegistry_withoutACall() {
-    Embed4jEmbeddingModel openAi = track(builder(SMALL).build());
-    Embed4jEmbeddingModel cohere = track(builder(COHERE).build());
+    LangChain4jEmbeddingModel openAi = model(embedder(SMALL));
+    LangChain4jEmbeddingModel cohere = model(embedder(COHERE));
 
     assertThat(openAi.dimension()).isEqualTo(1536);
     assertThat(openAi.modelName()).isEqualTo(SMALL);
@@ -213,8 +219,25 @@ class Embed4jEmbeddingModelTest {
   }
 
   @Test
+  void customProvider_isOther_takesOnlyItsOwnModel_andNoDimensionsOrInputType() {
+    LangChain4jEmbeddingModel model = model(LangChain4jEmbeddingProvider
+        .embedder(new LangChain4jEmbeddingProviderTest.ScriptedModel()));
+
+    assertThat(model.provider()).isEqualTo(ModelProvider.OTHER);
+    assertThat(model.supportedParameters()).containsExactly(MODEL_NAME);
+    assertThat(model.embed(EmbeddingRequest.builder().input("x").modelName("scripted").build())
+        .embeddings()).hasSize(1);
+    assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().input("x").modelName(SMALL).build()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("langchain4j:scripted")
+        .hasMessageContaining("own provider");
+    assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().input("x").modelName("no-such-model").build()))
+        .isInstanceOf(ModelNotFoundException.class);
+  }
+
+  @Test
   void modelNameParameter_usesAnotherModelOfTheSameProvider() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL));
 
     EmbeddingResponse response = model.embed(EmbeddingRequest.builder().input("large").modelName("text-embedding-3-large")
         .build());
@@ -223,13 +246,13 @@ class Embed4jEmbeddingModelTest {
     assertThat(response.embeddings().get(0).vector())
         .containsExactly(EmbeddingEmulator.expectedVector("text-embedding-3-large", null, "large"));
     assertThat(response.metadata().modelName()).isEqualTo("text-embedding-3-large");
-    assertThat(model.totalTokens()).isEqualTo(EmbeddingEmulator.expectedTokens("large")
+    assertThat(model.embedder().totalTokens()).isEqualTo(EmbeddingEmulator.expectedTokens("large")
         + EmbeddingEmulator.expectedTokens("small"));
   }
 
   @Test
   void modelNameParameter_ofAnotherProviderOrUnknown_isRejected() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL));
 
     assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().input("x").modelName("embed-v4.0").build()))
         .isInstanceOf(InvalidRequestException.class)
@@ -244,7 +267,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void dimensionsTheModelDoesNotAccept_areAnInvalidRequest() {
-    Embed4jEmbeddingModel model = track(builder("embed-v4.0").build());
+    LangChain4jEmbeddingModel model = model(embedder("embed-v4.0"));
 
     assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().input("x").dimensions(300).build()))
         .isInstanceOf(InvalidRequestException.class)
@@ -254,7 +277,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void emptyInput_failsNamingItsIndex_beforeAnythingIsSent() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL));
 
     assertThatThrownBy(() -> model.embed(EmbeddingRequest.builder().inputs("fine", "also fine", "").build()))
         .isInstanceOf(InvalidRequestException.class)
@@ -265,7 +288,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void rejectedKey_isAnAuthenticationException_holdingTheRun_andNeverShowsTheKey() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).apiKey("sk-wrong-secret").build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL).apiKey("sk-wrong-secret"));
 
     assertThatThrownBy(() -> model.embed("hello"))
         .isInstanceOf(AuthenticationException.class)
@@ -280,7 +303,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void rejectedKey_inAManyBatchRun_isStillAnAuthenticationException() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).apiKey("wrong").batchSize(10).maxConcurrentRequests(2).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL).apiKey("wrong").batchSize(10).maxConcurrentRequests(2));
     List<TextSegment> segments = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       segments.add(TextSegment.from("text " + i));
@@ -293,7 +316,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void serverError_isRetried() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL));
     emulator.failNext(1, 500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}");
 
     EmbeddingResponse response = model.embed(EmbeddingRequest.builder().input("try again").build());
@@ -305,7 +328,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void failuresLeftAfterTheRetries_keepTheirLangChain4jType() {
-    Embed4jEmbeddingModel model = track(builder(SMALL).maxAttempts(2).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL).maxAttempts(2));
     emulator.failNext(2, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\","
         + "\"code\":\"rate_limit_exceeded\"}}", Map.of("retry-after-ms", "1"));
     assertThatThrownBy(() -> model.embed("hello")).isInstanceOf(RateLimitException.class);
@@ -318,7 +341,7 @@ class Embed4jEmbeddingModelTest {
   @Test
   void embedAsync_completesWithTheVectors_andNotifiesListenersOnce() {
     CountingListener listener = new CountingListener();
-    Embed4jEmbeddingModel model = track(builder(SMALL).batchSize(2).listeners(List.of(listener)).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL).batchSize(2), listener);
 
     CompletableFuture<EmbeddingResponse> future = model.embedAsync(EmbeddingRequest.builder()
         .inputs("one", "two", "three", "four", "five").build());
@@ -336,7 +359,7 @@ class Embed4jEmbeddingModelTest {
   @Test
   void embedAsync_failure_completesTheFutureExceptionally_andNotifiesOnError() {
     CountingListener listener = new CountingListener();
-    Embed4jEmbeddingModel model = track(builder(SMALL).apiKey("wrong").listeners(List.of(listener)).build());
+    LangChain4jEmbeddingModel model = model(embedder(SMALL).apiKey("wrong"), listener);
 
     CompletableFuture<EmbeddingResponse> future = model.embedAsync(EmbeddingRequest.builder().input("x").build());
 
@@ -350,16 +373,15 @@ class Embed4jEmbeddingModelTest {
     try (EmbeddingEmulator slow = EmbeddingEmulator.builder().latency(Duration.ofSeconds(30)).start()) {
       CountDownLatch finished = new CountDownLatch(1);
       AtomicReference<EmbeddingRun> run = new AtomicReference<>();
-      Embed4jEmbeddingModel model = track(Embed4jEmbeddingModel.builder().modelName(SMALL).apiKey("test-key")
+      LangChain4jEmbeddingModel model = model(Embedder.builder().model(SMALL).apiKey("test-key")
           .baseUrl(slow.baseUrl())
-          .embedListener(new EmbedListener() {
+          .listener(new EmbedListener() {
             @Override
             public void runFinished(EmbeddingRun r) {
               run.set(r);
               finished.countDown();
             }
-          })
-          .build());
+          }));
 
       CompletableFuture<EmbeddingResponse> future = model.embedAsync(EmbeddingRequest.builder().input("x").build());
       future.cancel(true);
@@ -375,7 +397,7 @@ class Embed4jEmbeddingModelTest {
   void wrapsAGivenEmbedder_andLeavesItOpenOnClose() {
     Embedder embedder = Embedder.builder().model(COHERE).apiKey("test-key").baseUrl(emulator.baseUrl()).build();
     try {
-      Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder().embedder(embedder).build();
+      LangChain4jEmbeddingModel model = LangChain4jEmbeddingModel.builder(embedder).build();
       model.embed("first");
       model.close();
 
@@ -388,22 +410,28 @@ class Embed4jEmbeddingModelTest {
   }
 
   @Test
-  void builder_embedderTogetherWithEngineSettings_isRejected() {
-    Embedder embedder = Embedder.builder().model(SMALL).apiKey("test-key").baseUrl(emulator.baseUrl()).build();
-    try {
-      assertThatThrownBy(() -> Embed4jEmbeddingModel.builder().embedder(embedder).modelName(COHERE).batchSize(8).build())
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("modelName, batchSize");
-    } finally {
-      embedder.close();
-    }
+  void builder_mirrorsNoEngineSetting_theEmbedderIsConfiguredOnce() {
+    // The engine settings live on the Embedder only: the builder cannot configure it a second time.
+    assertThat(Arrays.stream(LangChain4jEmbeddingModel.Builder.class.getDeclaredMethods())
+        .filter(m -> Modifier.isPublic(m.getModifiers())).map(Method::getName))
+        .containsExactlyInAnyOrder("listeners", "build");
+    assertThat(Arrays.stream(LangChain4jEmbeddingModel.class.getDeclaredMethods())
+        .filter(m -> Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()))
+        .map(Method::toString))
+        .containsExactly("public static dev.embed4j.langchain4j.LangChain4jEmbeddingModel$Builder "
+            + "dev.embed4j.langchain4j.LangChain4jEmbeddingModel.builder(dev.embed4j.Embedder)");
   }
 
   @Test
-  void builder_inputTypeForOpenAi_isRejected() {
-    assertThatThrownBy(() -> builder(SMALL).inputType(EmbeddingInputType.QUERY).build())
+  void inputTypeForOpenAi_isRejected() {
+    assertThatThrownBy(() -> model(embedder(SMALL).inputType(InputType.SEARCH_QUERY)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("takes no input type");
+    LangChain4jEmbeddingModel openAi = model(embedder(SMALL));
+    assertThatThrownBy(() -> openAi.embed(EmbeddingRequest.builder().input("x")
+        .inputType(EmbeddingInputType.QUERY).build()))
+        .isInstanceOf(UnsupportedFeatureException.class);
+    assertThat(emulator.stats().requests()).isZero();
   }
 
   @Test
@@ -412,7 +440,10 @@ class Embed4jEmbeddingModelTest {
     listeners.add(new CountingListener());
     listeners.add(null);
 
-    assertThatThrownBy(() -> Embed4jEmbeddingModel.builder().listeners(listeners))
+    Embedder embedder = embedder(SMALL).build();
+    built.add(embedder);
+
+    assertThatThrownBy(() -> LangChain4jEmbeddingModel.builder(embedder).listeners(listeners))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("listeners[1]");
   }
