@@ -1,8 +1,9 @@
 package dev.embed4j.samples.rag;
 
 import dev.embed4j.EmbedListener;
+import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
-import dev.embed4j.langchain4j.Embed4jEmbeddingModel;
+import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingProvider;
 import dev.langchain4j.data.document.Document;
 import dev.langchain4j.data.document.loader.FileSystemDocumentLoader;
@@ -69,7 +70,7 @@ public final class LangChain4jRag {
       return 2;
     }
 
-    // 1. The embedding model; an Embed4j listener keeps the last run for its summary.
+    // 1. The embedder, and the LangChain4j model over it; an Embed4j listener keeps the last run.
     AtomicReference<EmbeddingRun> lastRun = new AtomicReference<>();
     EmbedListener keepRun = new EmbedListener() {
       @Override
@@ -77,18 +78,22 @@ public final class LangChain4jRag {
         lastRun.set(run);
       }
     };
-    Choice choice = chooseModel(env, keepRun);
+    Choice choice = chooseEmbedder(env, keepRun);
     out.println(choice.description());
-    Embed4jEmbeddingModel model = choice.model();
 
-    try {
+    try (Embedder embedder = choice.embedder()) {
+      LangChain4jEmbeddingModel model = LangChain4jEmbeddingModel.builder(embedder).build();
+      // Cohere takes input types (documents and questions are embedded differently); the others none.
+      EmbeddingInputType documentType = embedder.acceptsInputType() ? EmbeddingInputType.DOCUMENT : null;
+      EmbeddingInputType queryType = embedder.acceptsInputType() ? EmbeddingInputType.QUERY : null;
+
       // 2. Ingest: load, split, embed (parallel, token-aware batches), store and save.
       List<Document> documents = loadDocuments(arguments.docs());
       InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
       EmbeddingStoreIngestor.builder()
           .documentSplitter(DocumentSplitters.recursive(800, 80))
           .embeddingModel(model)
-          .embeddingInputType(choice.documentType())
+          .embeddingInputType(documentType)
           .embeddingStore(store)
           .build()
           .ingest(documents);
@@ -100,7 +105,7 @@ public final class LangChain4jRag {
       // 3. Ask: embed the question and find the closest segments.
       Embedding question = model.embed(EmbeddingRequest.builder()
           .input(arguments.question())
-          .inputType(choice.queryType())
+          .inputType(queryType)
           .build()).embeddings().get(0);
       List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder()
           .queryEmbedding(question)
@@ -123,45 +128,38 @@ public final class LangChain4jRag {
     } catch (IOException e) {
       out.println("Could not save the embedding store: " + e.getMessage());
       return 1;
-    } finally {
-      model.close();
     }
   }
 
   /**
-   * OpenAI or Cohere when their key is set, otherwise the offline in-process model. The query and
-   * document input types are set only for Cohere, the one of the three that takes them.
+   * OpenAI or Cohere when core finds their key in {@code env} ({@link Embedder.Builder#apiKeyFound()}:
+   * the {@code embed4j.<provider>.api-key} entry, else the provider's own variable), otherwise the
+   * offline in-process model. Core reads the base URLs from {@code env} too.
    */
-  static Choice chooseModel(Map<String, String> env, EmbedListener listener) {
-    if (isSet(env, "OPENAI_API_KEY")) {
-      Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder()
-          .modelName("text-embedding-3-small")
-          .customizeEmbedder(embedder -> embedder.environment(env::get)) // OPENAI_API_KEY, OPENAI_BASE_URL
-          .embedListener(listener)
-          .showProgress(true)
-          .build();
-      return new Choice("Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).", model, null, null);
+  static Choice chooseEmbedder(Map<String, String> env, EmbedListener listener) {
+    Embedder.Builder openAi = Embedder.builder()
+        .model("text-embedding-3-small")
+        .environment(env::get)
+        .listener(listener)
+        .showProgress(true);
+    if (openAi.apiKeyFound()) {
+      return new Choice("Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).", openAi.build());
     }
-    if (isSet(env, "COHERE_API_KEY")) {
-      Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder()
-          .modelName("embed-english-v3.0")
-          .customizeEmbedder(embedder -> embedder.environment(env::get)) // COHERE_API_KEY, COHERE_BASE_URL
-          .embedListener(listener)
-          .showProgress(true)
-          .build();
-      return new Choice("Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).", model,
-          EmbeddingInputType.DOCUMENT, EmbeddingInputType.QUERY);
+    Embedder.Builder cohere = Embedder.builder()
+        .model("embed-english-v3.0")
+        .environment(env::get)
+        .listener(listener)
+        .showProgress(true);
+    if (cohere.apiKeyFound()) {
+      return new Choice("Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).", cohere.build());
     }
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder()
-        .embedder(LangChain4jEmbeddingProvider.allMiniLmL6V2().listener(listener).showProgress(true).build())
-        .build();
+    Embedder offline = LangChain4jEmbeddingProvider.allMiniLmL6V2().listener(listener).showProgress(true).build();
     return new Choice("No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
-        + "all-MiniLM-L6-v2 model ($0).", model, null, null);
+        + "all-MiniLM-L6-v2 model ($0).", offline);
   }
 
-  /** The embedding model to use, and the input types for documents and for the question (null: none). */
-  record Choice(String description, Embed4jEmbeddingModel model, EmbeddingInputType documentType,
-      EmbeddingInputType queryType) {}
+  /** The embedder to use, and what to tell the user about it. */
+  record Choice(String description, Embedder embedder) {}
 
   /** Markdown, text and AsciiDoc files: the given files, and those under the given folders. */
   static List<Document> loadDocuments(List<Path> paths) {
@@ -183,11 +181,6 @@ public final class LangChain4jRag {
   private static String excerpt(String text) {
     String line = text.replaceAll("\\s+", " ").trim();
     return line.length() <= 160 ? line : line.substring(0, 157) + "...";
-  }
-
-  private static boolean isSet(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value != null && !value.isBlank();
   }
 
   /** The command line: documents, where to save the store, and the question. */
