@@ -13,10 +13,11 @@ import java.util.Objects;
  * retries, rate-limit waits and timing.
  *
  * <pre>{@code
- * EmbeddingResponse response = model.embed(EmbeddingRequest.builder().textSegments(segments).build());
+ * EmbeddingResponse response = model.embed(EmbeddingRequest.builder().textSegments(docs).build());
  * Embed4jResponseMetadata metadata = (Embed4jResponseMetadata) response.metadata();
  * System.out.println(metadata.cost());          // 0.000412 (US dollars)
- * System.out.println(metadata.run().summary()); // Embedded 2000 texts in 32 batches | 20600 tokens | $0.000412 | 840 ms
+ * System.out.println(metadata.run().summary());
+ * // Embedded 2000 texts in 32 batches | 20600 tokens | $0.000412 | 840 ms
  * }</pre>
  *
  * <p>Immutable. The run's vectors are the arrays of the response's embeddings, not copies.

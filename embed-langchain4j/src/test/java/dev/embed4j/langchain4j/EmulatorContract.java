@@ -14,7 +14,8 @@ import org.junit.jupiter.api.AfterAll;
  * only {@code test-key}, so {@link #failingModelWith} (key {@code wrong-key}) gets a 401.
  */
 abstract class EmulatorContract extends AbstractEmbeddingModelIT {
-  private final EmbeddingEmulator emulator = EmbeddingEmulator.builder().apiKeys("test-key").start();
+  private final EmbeddingEmulator emulator =
+      EmbeddingEmulator.builder().apiKeys("test-key").start();
   private final List<Embedder> built = new CopyOnWriteArrayList<>();
   private final EmbeddingModel model = model("test-key", List.of());
 

@@ -51,10 +51,10 @@ class ExceptionsTest {
     assertThat(toEmbed4j(new HttpException(503, "unavailable")).isRetryable()).isTrue();
     assertThat(toEmbed4j(new HttpException(409, "conflict")).isRetryable()).isTrue();
     assertThat(toEmbed4j(new HttpException(400, "bad request")).isRetryable()).isFalse();
-    assertThat(toEmbed4j(new HttpException(429, "too many"))).isInstanceOf(
-        dev.embed4j.RateLimitException.class);
-    assertThat(toEmbed4j(new HttpException(401, "who?"))).isInstanceOf(
-        dev.embed4j.AuthenticationException.class);
+    assertThat(toEmbed4j(new HttpException(429, "too many")))
+        .isInstanceOf(dev.embed4j.RateLimitException.class);
+    assertThat(toEmbed4j(new HttpException(401, "who?")))
+        .isInstanceOf(dev.embed4j.AuthenticationException.class);
   }
 
   @Test
@@ -80,8 +80,9 @@ class ExceptionsTest {
 
     assertThat(p.isRetryable()).isFalse();
     assertThat(p.statusCode()).isZero();
-    assertThat(p).hasCause(e).hasMessage(
-        "LangChain4j model scripted failed: IllegalStateException: model not loaded");
+    assertThat(p)
+        .hasCause(e)
+        .hasMessage("LangChain4j model scripted failed: IllegalStateException: model not loaded");
     assertThat(toEmbed4j(new LangChain4jException("plain")).isRetryable()).isFalse();
   }
 }

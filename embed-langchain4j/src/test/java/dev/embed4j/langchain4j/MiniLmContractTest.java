@@ -10,16 +10,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * The test kit on the offline all-MiniLM-L6-v2, driven through the engine by
- * {@link LangChain4jEmbeddingProvider}: no input type, no dimensions, no images. The failing model
- * is LangChain4j's {@link DisabledEmbeddingModel} behind the same provider wrapper.
+ * The test kit on the offline all-MiniLM-L6-v2, driven through the engine by {@link
+ * LangChain4jEmbeddingProvider}: no input type, no dimensions, no images. The failing model is
+ * LangChain4j's {@link DisabledEmbeddingModel} behind the same provider wrapper.
  */
 class MiniLmContractTest extends AbstractEmbeddingModelIT {
   private final List<Embedder> built = new CopyOnWriteArrayList<>();
   private final LangChain4jEmbeddingModel model = miniLm(List.of());
 
   private LangChain4jEmbeddingModel miniLm(List<EmbeddingModelListener> listeners) {
-    return LangChain4jEmbeddingModel.builder(track(LangChain4jEmbeddingProvider.allMiniLmL6V2().build()))
+    return LangChain4jEmbeddingModel.builder(
+            track(LangChain4jEmbeddingProvider.allMiniLmL6V2().build()))
         .listeners(listeners)
         .build();
   }
@@ -41,10 +42,11 @@ class MiniLmContractTest extends AbstractEmbeddingModelIT {
 
   @Override
   protected EmbeddingModel failingModelWith(EmbeddingModelListener listener) {
-    Embedder disabled = Embedder.builder()
-        .provider(LangChain4jEmbeddingProvider.of(new DisabledEmbeddingModel()))
-        .model(LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2)
-        .build();
+    Embedder disabled =
+        Embedder.builder()
+            .provider(LangChain4jEmbeddingProvider.of(new DisabledEmbeddingModel()))
+            .model(LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2)
+            .build();
     return LangChain4jEmbeddingModel.builder(track(disabled)).listeners(List.of(listener)).build();
   }
 

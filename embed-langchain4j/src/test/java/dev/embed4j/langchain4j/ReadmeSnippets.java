@@ -9,8 +9,8 @@ import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import java.util.List;
 
 /**
- * The LangChain4j quick start of the README, compiled with the tests so that it cannot go stale.
- * It is not run here (it needs {@code OPENAI_API_KEY}); {@link LangChain4jEmbeddingModelTest} runs the
+ * The LangChain4j quick start of the README, compiled with the tests so that it cannot go stale. It
+ * is not run here (it needs {@code OPENAI_API_KEY}); {@link LangChain4jEmbeddingModelTest} runs the
  * same calls against the emulator.
  */
 final class ReadmeSnippets {
@@ -18,17 +18,20 @@ final class ReadmeSnippets {
 
   static List<Embedding> quickStart(List<TextSegment> segments) {
     // --- README: LangChain4j quick start ---
-    Embedder embedder = Embedder.builder()
-        .model("text-embedding-3-small")          // API key from OPENAI_API_KEY
-        .maxConcurrentRequests(16)                // batches sent in parallel
-        .showProgress(true)
-        .build();
+    Embedder embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small") // API key from OPENAI_API_KEY
+            .maxConcurrentRequests(16) // batches sent in parallel
+            .showProgress(true)
+            .build();
     LangChain4jEmbeddingModel model = LangChain4jEmbeddingModel.builder(embedder).build();
 
-    EmbeddingResponse response = model.embed(EmbeddingRequest.builder()
-        .textSegments(segments)                   // e.g. 50,000 segments
-        .build());
-    List<Embedding> embeddings = response.embeddings();   // in input order
+    EmbeddingRequest request =
+        EmbeddingRequest.builder()
+            .textSegments(segments) // e.g. 50,000 segments
+            .build();
+    EmbeddingResponse response = model.embed(request);
+    List<Embedding> embeddings = response.embeddings(); // in input order
 
     Embed4jResponseMetadata metadata = (Embed4jResponseMetadata) response.metadata();
     System.out.println(metadata.run().summary());

@@ -44,14 +44,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * <p>With {@code OPENAI_API_KEY} set it embeds with OpenAI {@code text-embedding-3-small}; with
- * {@code COHERE_API_KEY}, with Cohere {@code embed-english-v3.0} (documents as
- * {@code search_document}, the question as {@code search_query}); with neither, offline with the
+ * {@code COHERE_API_KEY}, with Cohere {@code embed-english-v3.0} (documents as {@code
+ * search_document}, the question as {@code search_query}); with neither, offline with the
  * in-process all-MiniLM-L6-v2. {@code OPENAI_BASE_URL} and {@code COHERE_BASE_URL} are honoured.
- * The documents default to the README.md and docs/ folder of the Embed4j checkout the program
- * runs in.
+ * The documents default to the README.md and docs/ folder of the Embed4j checkout the program runs
+ * in.
  */
 public final class LangChain4jRag {
-  static final String USAGE = "Usage: java -jar langchain4j-rag.jar [--docs PATH]... [--store FILE] \"question\"";
+  static final String USAGE =
+      "Usage: java -jar langchain4j-rag.jar [--docs PATH]... [--store FILE] \"question\"";
 
   private LangChain4jRag() {}
 
@@ -72,19 +73,22 @@ public final class LangChain4jRag {
 
     // 1. The embedder, and the LangChain4j model over it; an Embed4j listener keeps the last run.
     AtomicReference<EmbeddingRun> lastRun = new AtomicReference<>();
-    EmbedListener keepRun = new EmbedListener() {
-      @Override
-      public void runFinished(EmbeddingRun run) {
-        lastRun.set(run);
-      }
-    };
+    EmbedListener keepRun =
+        new EmbedListener() {
+          @Override
+          public void runFinished(EmbeddingRun run) {
+            lastRun.set(run);
+          }
+        };
     Choice choice = chooseEmbedder(env, keepRun);
     out.println(choice.description());
 
     try (Embedder embedder = choice.embedder()) {
       LangChain4jEmbeddingModel model = LangChain4jEmbeddingModel.builder(embedder).build();
-      // Cohere takes input types (documents and questions are embedded differently); the others none.
-      EmbeddingInputType documentType = embedder.acceptsInputType() ? EmbeddingInputType.DOCUMENT : null;
+      // Cohere takes input types (documents and questions are embedded differently); the others
+      // none.
+      EmbeddingInputType documentType =
+          embedder.acceptsInputType() ? EmbeddingInputType.DOCUMENT : null;
       EmbeddingInputType queryType = embedder.acceptsInputType() ? EmbeddingInputType.QUERY : null;
 
       // 2. Ingest: load, split, embed (parallel, token-aware batches), store and save.
@@ -103,20 +107,31 @@ public final class LangChain4jRag {
       out.println("Saved the embedding store to " + arguments.store());
 
       // 3. Ask: embed the question and find the closest segments.
-      Embedding question = model.embed(EmbeddingRequest.builder()
-          .input(arguments.question())
-          .inputType(queryType)
-          .build()).embeddings().get(0);
-      List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder()
-          .queryEmbedding(question)
-          .maxResults(3)
-          .build()).matches();
+      Embedding question =
+          model
+              .embed(
+                  EmbeddingRequest.builder()
+                      .input(arguments.question())
+                      .inputType(queryType)
+                      .build())
+              .embeddings()
+              .get(0);
+      List<EmbeddingMatch<TextSegment>> matches =
+          store
+              .search(
+                  EmbeddingSearchRequest.builder().queryEmbedding(question).maxResults(3).build())
+              .matches();
       out.println();
       out.println("Question: " + arguments.question());
       for (int i = 0; i < matches.size(); i++) {
         EmbeddingMatch<TextSegment> match = matches.get(i);
-        out.printf(Locale.ROOT, "%d. %.4f  %s%n   %s%n", i + 1, match.score(),
-            match.embedded().metadata().getString(Document.FILE_NAME), excerpt(match.embedded().text()));
+        out.printf(
+            Locale.ROOT,
+            "%d. %.4f  %s%n   %s%n",
+            i + 1,
+            match.score(),
+            match.embedded().metadata().getString(Document.FILE_NAME),
+            excerpt(match.embedded().text()));
       }
       return 0;
     } catch (IllegalArgumentException e) {
@@ -132,30 +147,38 @@ public final class LangChain4jRag {
   }
 
   /**
-   * OpenAI or Cohere when core finds their key in {@code env} ({@link Embedder.Builder#apiKeyFound()}:
-   * the {@code embed4j.<provider>.api-key} entry, else the provider's own variable), otherwise the
-   * offline in-process model. Core reads the base URLs from {@code env} too.
+   * OpenAI or Cohere when core finds their key in {@code env} ({@link
+   * Embedder.Builder#apiKeyFound()}: the {@code embed4j.<provider>.api-key} entry, else the
+   * provider's own variable), otherwise the offline in-process model. Core reads the base URLs from
+   * {@code env} too.
    */
   static Choice chooseEmbedder(Map<String, String> env, EmbedListener listener) {
-    Embedder.Builder openAi = Embedder.builder()
-        .model("text-embedding-3-small")
-        .environment(env::get)
-        .listener(listener)
-        .showProgress(true);
+    Embedder.Builder openAi =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .environment(env::get)
+            .listener(listener)
+            .showProgress(true);
     if (openAi.apiKeyFound()) {
-      return new Choice("Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).", openAi.build());
+      return new Choice(
+          "Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).", openAi.build());
     }
-    Embedder.Builder cohere = Embedder.builder()
-        .model("embed-english-v3.0")
-        .environment(env::get)
-        .listener(listener)
-        .showProgress(true);
+    Embedder.Builder cohere =
+        Embedder.builder()
+            .model("embed-english-v3.0")
+            .environment(env::get)
+            .listener(listener)
+            .showProgress(true);
     if (cohere.apiKeyFound()) {
-      return new Choice("Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).", cohere.build());
+      return new Choice(
+          "Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).", cohere.build());
     }
-    Embedder offline = LangChain4jEmbeddingProvider.allMiniLmL6V2().listener(listener).showProgress(true).build();
-    return new Choice("No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
-        + "all-MiniLM-L6-v2 model ($0).", offline);
+    Embedder offline =
+        LangChain4jEmbeddingProvider.allMiniLmL6V2().listener(listener).showProgress(true).build();
+    return new Choice(
+        "No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
+            + "all-MiniLM-L6-v2 model ($0).",
+        offline);
   }
 
   /** The embedder to use, and what to tell the user about it. */
@@ -163,11 +186,14 @@ public final class LangChain4jRag {
 
   /** Markdown, text and AsciiDoc files: the given files, and those under the given folders. */
   static List<Document> loadDocuments(List<Path> paths) {
-    PathMatcher textFiles = FileSystems.getDefault().getPathMatcher("glob:**.{md,markdown,txt,adoc}");
+    PathMatcher textFiles =
+        FileSystems.getDefault().getPathMatcher("glob:**.{md,markdown,txt,adoc}");
     List<Document> documents = new ArrayList<>();
     for (Path path : paths) {
       if (Files.isDirectory(path)) {
-        documents.addAll(FileSystemDocumentLoader.loadDocumentsRecursively(path, textFiles, new TextDocumentParser()));
+        documents.addAll(
+            FileSystemDocumentLoader.loadDocumentsRecursively(
+                path, textFiles, new TextDocumentParser()));
       } else {
         documents.add(FileSystemDocumentLoader.loadDocument(path, new TextDocumentParser()));
       }
@@ -216,16 +242,22 @@ public final class LangChain4jRag {
       }
       String question = String.join(" ", words).trim();
       if (question.isEmpty()) {
-        throw new IllegalArgumentException("Ask a question, e.g. \"How does Embed4j handle rate limits?\"");
+        throw new IllegalArgumentException(
+            "Ask a question, e.g. \"How does Embed4j handle rate limits?\"");
       }
       return new Arguments(docs.isEmpty() ? defaultDocs(workingDirectory) : docs, store, question);
     }
 
     /** The README.md and docs/ folder of the Embed4j checkout around {@code workingDirectory}. */
     private static List<Path> defaultDocs(Path workingDirectory) {
-      Path root = findRepositoryRoot(workingDirectory).orElseThrow(() -> new IllegalArgumentException(
-          "No Embed4j checkout (a pom.xml with artifactId embed4j-parent) around " + workingDirectory
-              + ": run from inside it, or pass --docs PATH"));
+      Path root =
+          findRepositoryRoot(workingDirectory)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "No Embed4j checkout (a pom.xml with artifactId embed4j-parent) around "
+                              + workingDirectory
+                              + ": run from inside it, or pass --docs PATH"));
       List<Path> docs = new ArrayList<>();
       for (Path candidate : List.of(root.resolve("README.md"), root.resolve("docs"))) {
         if (Files.exists(candidate)) {
@@ -233,7 +265,8 @@ public final class LangChain4jRag {
         }
       }
       if (docs.isEmpty()) {
-        throw new IllegalArgumentException("Neither README.md nor docs/ exists in " + root + ": pass --docs PATH");
+        throw new IllegalArgumentException(
+            "Neither README.md nor docs/ exists in " + root + ": pass --docs PATH");
       }
       return docs;
     }
@@ -252,7 +285,8 @@ public final class LangChain4jRag {
 
   private static boolean isParentPom(Path pom) {
     try {
-      // A module's pom names embed4j-parent too, inside <parent>: look at the project's own artifactId.
+      // A module's pom names embed4j-parent too, inside <parent>: look at the project's own
+      // artifactId.
       String own = Files.readString(pom).replaceAll("(?s)<parent>.*?</parent>", "");
       return own.contains("<artifactId>embed4j-parent</artifactId>");
     } catch (IOException e) {
