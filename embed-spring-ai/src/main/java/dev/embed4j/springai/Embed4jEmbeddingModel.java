@@ -33,8 +33,8 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
 /**
  * A Spring AI {@link EmbeddingModel} backed by an Embed4j {@link Embedder}: every call is one
  * Embed4j run, so a vector store's {@code add} of 50,000 documents is validated, packed into
- * batches bounded by the provider's real limits (inputs <em>and</em> tokens per request), sent
- * many at once, retried where it can be, kept under the rate limits and priced.
+ * batches bounded by the provider's real limits (inputs <em>and</em> tokens per request), sent many
+ * at once, retried where it can be, kept under the rate limits and priced.
  *
  * <pre>{@code
  * Embedder embedder = Embedder.builder()
@@ -49,14 +49,13 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  * BigDecimal dollars = (BigDecimal) response.getMetadata().get(Embed4jEmbeddingModel.COST_METADATA_KEY);
  * }</pre>
  *
- * <p><b>Batching.</b> {@link #embed(List, EmbeddingOptions, BatchingStrategy)}, the method
- * vector stores use, embeds all documents in one run whatever the {@code BatchingStrategy}: the
- * engine already splits by the model's inputs and tokens per request and sends the batches in
- * parallel, where Spring AI's default sends the strategy's batches one after another. Vectors
- * come back in document order. A document's text is its
- * {@link Document#getFormattedContent(MetadataMode) formatted content} in the
- * {@link Builder#metadataMode(MetadataMode) metadata mode} ({@link MetadataMode#EMBED} by default,
- * as Spring AI's OpenAI model does).
+ * <p><b>Batching.</b> {@link #embed(List, EmbeddingOptions, BatchingStrategy)}, the method vector
+ * stores use, embeds all documents in one run whatever the {@code BatchingStrategy}: the engine
+ * already splits by the model's inputs and tokens per request and sends the batches in parallel,
+ * where Spring AI's default sends the strategy's batches one after another. Vectors come back in
+ * document order. A document's text is its {@link Document#getFormattedContent(MetadataMode)
+ * formatted content} in the {@link Builder#metadataMode(MetadataMode) metadata mode} ({@link
+ * MetadataMode#EMBED} by default, as Spring AI's OpenAI model does).
  *
  * <p><b>Options.</b> A request's {@link EmbeddingOptions#getModel() model} (another model of the
  * same provider, sent with the same key and base URL) and {@link EmbeddingOptions#getDimensions()
@@ -65,26 +64,26 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  * the workers and connections; one is kept per combination of model and dimensions. A model that
  * changes without dimensions gets its native dimensions.
  *
- * <p><b>Response.</b> One {@link Embedding} per input with its index; the
- * {@link EmbeddingResponseMetadata} carries the model name, a {@code Usage} with the billed tokens
- * as prompt and total tokens, the run's cost under {@link #COST_METADATA_KEY} and the
- * {@link EmbeddingRun} itself under {@link #RUN_METADATA_KEY}.
+ * <p><b>Response.</b> One {@link Embedding} per input with its index; the {@link
+ * EmbeddingResponseMetadata} carries the model name, a {@code Usage} with the billed tokens as
+ * prompt and total tokens, the run's cost under {@link #COST_METADATA_KEY} and the {@link
+ * EmbeddingRun} itself under {@link #RUN_METADATA_KEY}.
  *
- * <p><b>Observations.</b> Each call is observed as Spring AI's own models are
- * ({@link EmbeddingModelObservationDocumentation#EMBEDDING_MODEL_OPERATION}, observation
- * {@code gen_ai.client.operation}, {@link DefaultEmbeddingModelObservationConvention} unless
- * {@link Builder#observationConvention(EmbeddingModelObservationConvention) replaced}), so Spring
- * AI's {@code gen_ai.client.token.usage} metric and traces work unchanged. The request model and
+ * <p><b>Observations.</b> Each call is observed as Spring AI's own models are ({@link
+ * EmbeddingModelObservationDocumentation#EMBEDDING_MODEL_OPERATION}, observation {@code
+ * gen_ai.client.operation}, {@link DefaultEmbeddingModelObservationConvention} unless {@link
+ * Builder#observationConvention(EmbeddingModelObservationConvention) replaced}), so Spring AI's
+ * {@code gen_ai.client.token.usage} metric and traces work unchanged. The request model and
  * dimensions in the context are the ones actually sent; the provider ({@code gen_ai.system}) is the
  * Embed4j provider id, e.g. {@code openai}, {@code cohere}, {@code langchain4j}.
  *
  * <p><b>Errors.</b> A null, empty or blank text, or one over the model's token limit, fails the
- * whole call before anything is sent with core's {@link InvalidInputException}, whose
- * {@link InvalidInputException#index() index} is the position in the request (texts are never
- * silently dropped). When batches fail after their retries the call throws an
- * {@link IncompleteRunException} naming them; its {@link IncompleteRunException#run() run} keeps
- * the vectors that were embedded. An unknown or foreign model, or dimensions the model does not
- * accept, fail with an {@link IllegalArgumentException}.
+ * whole call before anything is sent with core's {@link InvalidInputException}, whose {@link
+ * InvalidInputException#index() index} is the position in the request (texts are never silently
+ * dropped). When batches fail after their retries the call throws an {@link IncompleteRunException}
+ * naming them; its {@link IncompleteRunException#run() run} keeps the vectors that were embedded.
+ * An unknown or foreign model, or dimensions the model does not accept, fail with an {@link
+ * IllegalArgumentException}.
  *
  * <p><b>Dimensions.</b> {@link #dimensions()} comes from the model registry and the embedder's
  * settings; it never calls the provider.
@@ -94,7 +93,10 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  */
 public final class Embed4jEmbeddingModel implements EmbeddingModel {
 
-  /** Metadata key of the call's cost in US dollars, a {@link BigDecimal}: billed tokens at the registry price. */
+  /**
+   * Metadata key of the call's cost in US dollars, a {@link BigDecimal}: billed tokens at the
+   * registry price.
+   */
   public static final String COST_METADATA_KEY = "embed4j.cost";
 
   /** Metadata key of the call's {@link EmbeddingRun}: batches, retries, duration, summary. */
@@ -140,42 +142,53 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     Objects.requireNonNull(request, "request");
     Embedder target = embedderFor(request.getOptions());
     List<String> texts = request.getInstructions();
-    EmbeddingRequest sent = new EmbeddingRequest(texts,
-        EmbeddingOptions.builder().model(target.model().name()).dimensions(target.dimensions()).build());
-    EmbeddingModelObservationContext context = EmbeddingModelObservationContext.builder()
-        .embeddingRequest(sent)
-        .provider(target.model().provider())
-        .build();
+    EmbeddingRequest sent =
+        new EmbeddingRequest(
+            texts,
+            EmbeddingOptions.builder()
+                .model(target.model().name())
+                .dimensions(target.dimensions())
+                .build());
+    EmbeddingModelObservationContext context =
+        EmbeddingModelObservationContext.builder()
+            .embeddingRequest(sent)
+            .provider(target.model().provider())
+            .build();
     return EmbeddingModelObservationDocumentation.EMBEDDING_MODEL_OPERATION
         .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
-        .observe(() -> {
-          EmbeddingResponse response = response(target.embed(texts));
-          context.setResponse(response);
-          return response;
-        });
+        .observe(
+            () -> {
+              EmbeddingResponse response = response(target.embed(texts));
+              context.setResponse(response);
+              return response;
+            });
   }
 
   /**
-   * Embeds one document, as {@link #call(EmbeddingRequest)} with its
-   * {@link #getEmbeddingContent(Document) content}.
+   * Embeds one document, as {@link #call(EmbeddingRequest)} with its {@link
+   * #getEmbeddingContent(Document) content}.
    *
    * @throws InvalidInputException if the document has no text (media) or a blank one
    */
   @Override
   public float[] embed(Document document) {
     Objects.requireNonNull(document, "document");
-    return call(new EmbeddingRequest(Arrays.asList(content(document, 0)), null)).getResult().getOutput();
+    return call(new EmbeddingRequest(Arrays.asList(content(document, 0)), null))
+        .getResult()
+        .getOutput();
   }
 
   /**
-   * Embeds all {@code documents} in one parallel run and returns their vectors in document
-   * order. {@code batchingStrategy} is not used: the engine batches by the model's real limits.
+   * Embeds all {@code documents} in one parallel run and returns their vectors in document order.
+   * {@code batchingStrategy} is not used: the engine batches by the model's real limits.
    *
    * @throws InvalidInputException naming the document's index if one has no text or a blank one
    * @throws IncompleteRunException if some batches failed after their retries
    */
   @Override
-  public List<float[]> embed(List<Document> documents, @Nullable EmbeddingOptions options,
+  public List<float[]> embed(
+      List<Document> documents,
+      @Nullable EmbeddingOptions options,
       BatchingStrategy batchingStrategy) {
     Objects.requireNonNull(documents, "documents");
     List<String> texts = new ArrayList<>(documents.size());
@@ -200,20 +213,25 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     return document.getFormattedContent(metadataMode);
   }
 
-  /** The dimensions of this model's vectors, from the registry and the embedder; no call is made. */
+  /**
+   * The dimensions of this model's vectors, from the registry and the embedder; no call is made.
+   */
   @Override
   public int dimensions() {
     return embedder.dimensions();
   }
 
-  /** The embedder behind this model, for {@link Embedder#estimate(List) estimates} and {@link Embedder#retryFailed(EmbeddingRun) retries}. */
+  /**
+   * The embedder behind this model, for {@link Embedder#estimate(List) estimates} and {@link
+   * Embedder#retryFailed(EmbeddingRun) retries}.
+   */
   public Embedder embedder() {
     return embedder;
   }
 
   /**
-   * Closes the embedders derived for request options; later calls fail with an
-   * {@link IllegalStateException}. The embedder given to the builder stays open.
+   * Closes the embedders derived for request options; later calls fail with an {@link
+   * IllegalStateException}. The embedder given to the builder stays open.
    */
   public void close() {
     closed = true;
@@ -227,8 +245,13 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
 
   private String content(Document document, int index) {
     if (!document.isText()) {
-      throw new InvalidInputException(index, "Document " + index + " (id " + document.getId()
-          + ") holds media, not text: Embed4j embeds text only. Nothing was sent.");
+      throw new InvalidInputException(
+          index,
+          "Document "
+              + index
+              + " (id "
+              + document.getId()
+              + ") holds media, not text: Embed4j embeds text only. Nothing was sent.");
     }
     return getEmbeddingContent(document);
   }
@@ -240,8 +263,11 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
       embeddings.add(new Embedding(vectors.get(i), i));
     }
     int tokens = (int) Math.min(Integer.MAX_VALUE, run.tokens());
-    EmbeddingResponseMetadata metadata = new EmbeddingResponseMetadata(run.model().name(),
-        new DefaultUsage(tokens, 0, tokens), Map.of(COST_METADATA_KEY, run.cost(), RUN_METADATA_KEY, run));
+    EmbeddingResponseMetadata metadata =
+        new EmbeddingResponseMetadata(
+            run.model().name(),
+            new DefaultUsage(tokens, 0, tokens),
+            Map.of(COST_METADATA_KEY, run.cost(), RUN_METADATA_KEY, run));
     return new EmbeddingResponse(embeddings, metadata);
   }
 
@@ -254,7 +280,10 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     String name = options == null ? null : options.getModel();
     Integer requested = options == null ? null : options.getDimensions();
     ModelSpec model = resolve(name);
-    int dimensions = requested != null ? requested : model.equals(base) ? embedder.dimensions() : model.dimensions();
+    int dimensions =
+        requested != null
+            ? requested
+            : model.equals(base) ? embedder.dimensions() : model.dimensions();
     if (model.equals(base) && dimensions == embedder.dimensions()) {
       return embedder;
     }
@@ -277,9 +306,18 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     ModelSpec model = registry.get(name);
     boolean builtIn = base.provider().equals("openai") || base.provider().equals("cohere");
     if (!builtIn || !model.provider().equals(base.provider())) {
-      throw new IllegalArgumentException("Model '" + name + "' (" + model.id() + ") cannot be served by this "
-          + "Embed4jEmbeddingModel, which sends to " + base.id() + (builtIn ? " with its key and base URL" : "")
-          + ". Build another Embed4jEmbeddingModel on an Embedder for " + model.id() + ".");
+      throw new IllegalArgumentException(
+          "Model '"
+              + name
+              + "' ("
+              + model.id()
+              + ") cannot be served by this "
+              + "Embed4jEmbeddingModel, which sends to "
+              + base.id()
+              + (builtIn ? " with its key and base URL" : "")
+              + ". Build another Embed4jEmbeddingModel on an Embedder for "
+              + model.id()
+              + ".");
     }
     return model;
   }
@@ -299,9 +337,9 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     }
 
     /**
-     * Where a request's {@link EmbeddingOptions#getModel() model} is looked up. Default
-     * {@link ModelRegistry#defaults()}; pass the registry the embedder was built with if it has
-     * models of its own.
+     * Where a request's {@link EmbeddingOptions#getModel() model} is looked up. Default {@link
+     * ModelRegistry#defaults()}; pass the registry the embedder was built with if it has models of
+     * its own.
      */
     public Builder registry(ModelRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -321,8 +359,8 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     }
 
     /**
-     * A convention to name the observations and their key values instead of
-     * {@link DefaultEmbeddingModelObservationConvention}.
+     * A convention to name the observations and their key values instead of {@link
+     * DefaultEmbeddingModelObservationConvention}.
      */
     public Builder observationConvention(EmbeddingModelObservationConvention convention) {
       this.observationConvention = Objects.requireNonNull(convention, "observationConvention");

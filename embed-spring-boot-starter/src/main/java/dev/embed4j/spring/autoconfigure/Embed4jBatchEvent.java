@@ -7,9 +7,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published as a Spring application event when a batch of an embedding run of the
- * auto-configured {@code Embedder} has ended, successfully or not. Take it with
- * {@code @EventListener}:
+ * Published as a Spring application event when a batch of an embedding run of the auto-configured
+ * {@code Embedder} has ended, successfully or not. Take it with {@code @EventListener}:
  *
  * <pre>{@code
  * @EventListener
@@ -34,8 +33,16 @@ import org.jspecify.annotations.Nullable;
  * @param duration from the first attempt to the outcome, waits included
  * @param error why the batch failed, or null if it succeeded
  */
-public record Embed4jBatchEvent(String runId, String model, int batchId, int texts, long tokens, BigDecimal cost,
-    int attempts, Duration duration, @Nullable Embed4jException error) {
+public record Embed4jBatchEvent(
+    String runId,
+    String model,
+    int batchId,
+    int texts,
+    long tokens,
+    BigDecimal cost,
+    int attempts,
+    Duration duration,
+    @Nullable Embed4jException error) {
 
   /** Whether the batch's vectors were received. */
   public boolean succeeded() {
@@ -43,7 +50,15 @@ public record Embed4jBatchEvent(String runId, String model, int batchId, int tex
   }
 
   static Embed4jBatchEvent of(BatchOutcome batch) {
-    return new Embed4jBatchEvent(batch.runId(), batch.model(), batch.id(), batch.size(), batch.tokens(), batch.cost(),
-        batch.attempts(), batch.duration(), batch.error().orElse(null));
+    return new Embed4jBatchEvent(
+        batch.runId(),
+        batch.model(),
+        batch.id(),
+        batch.size(),
+        batch.tokens(),
+        batch.cost(),
+        batch.attempts(),
+        batch.duration(),
+        batch.error().orElse(null));
   }
 }

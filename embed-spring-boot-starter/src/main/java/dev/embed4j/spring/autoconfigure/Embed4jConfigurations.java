@@ -49,26 +49,39 @@ final class Embed4jConfigurations {
   static class EmbedderConfiguration {
 
     @Bean(destroyMethod = "close")
-    Embedder embed4jEmbedder(Embed4jProperties properties, Environment environment, ResourceLoader resourceLoader,
-        ObjectProvider<ModelRegistry> registry, ObjectProvider<EmbedListener> listeners,
+    Embedder embed4jEmbedder(
+        Embed4jProperties properties,
+        Environment environment,
+        ResourceLoader resourceLoader,
+        ObjectProvider<ModelRegistry> registry,
+        ObjectProvider<EmbedListener> listeners,
         ObjectProvider<Embed4jEmbedderCustomizer> customizers) {
-      return new EmbedderFactory(properties, environment, registry.getIfUnique(ModelRegistry::defaults),
-          resourceLoader.getClassLoader())
+      return new EmbedderFactory(
+              properties,
+              environment,
+              registry.getIfUnique(ModelRegistry::defaults),
+              resourceLoader.getClassLoader())
           .create(listeners.orderedStream().toList(), customizers.orderedStream().toList());
     }
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({ org.springframework.ai.embedding.EmbeddingModel.class,
-      dev.embed4j.springai.Embed4jEmbeddingModel.class })
-  @ConditionalOnProperty(name = "spring.ai.model.embedding", havingValue = SPRING_AI_MODEL,
+  @ConditionalOnClass({
+    org.springframework.ai.embedding.EmbeddingModel.class,
+    dev.embed4j.springai.Embed4jEmbeddingModel.class
+  })
+  @ConditionalOnProperty(
+      name = "spring.ai.model.embedding",
+      havingValue = SPRING_AI_MODEL,
       matchIfMissing = true)
   static class SpringAiConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(org.springframework.ai.embedding.EmbeddingModel.class)
-    dev.embed4j.springai.Embed4jEmbeddingModel embed4jEmbeddingModel(Embedder embedder,
-        ObjectProvider<ModelRegistry> registry, ObjectProvider<ObservationRegistry> observationRegistry,
+    dev.embed4j.springai.Embed4jEmbeddingModel embed4jEmbeddingModel(
+        Embedder embedder,
+        ObjectProvider<ModelRegistry> registry,
+        ObjectProvider<ObservationRegistry> observationRegistry,
         ObjectProvider<EmbeddingModelObservationConvention> observationConvention) {
       dev.embed4j.springai.Embed4jEmbeddingModel.Builder builder =
           dev.embed4j.springai.Embed4jEmbeddingModel.builder(embedder)
@@ -80,13 +93,17 @@ final class Embed4jConfigurations {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = { "dev.langchain4j.model.embedding.EmbeddingModel",
-      "dev.embed4j.langchain4j.Embed4jEmbeddingModel" })
+  @ConditionalOnClass(
+      name = {
+        "dev.langchain4j.model.embedding.EmbeddingModel",
+        "dev.embed4j.langchain4j.Embed4jEmbeddingModel"
+      })
   static class LangChain4jConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(dev.langchain4j.model.embedding.EmbeddingModel.class)
-    dev.embed4j.langchain4j.Embed4jEmbeddingModel embed4jLangChain4jEmbeddingModel(Embedder embedder,
+    dev.embed4j.langchain4j.Embed4jEmbeddingModel embed4jLangChain4jEmbeddingModel(
+        Embedder embedder,
         ObjectProvider<ModelRegistry> registry,
         ObjectProvider<dev.langchain4j.model.embedding.listener.EmbeddingModelListener> listeners) {
       return dev.embed4j.langchain4j.Embed4jEmbeddingModel.builder()

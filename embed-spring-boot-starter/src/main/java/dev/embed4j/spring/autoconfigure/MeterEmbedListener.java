@@ -26,10 +26,18 @@ final class MeterEmbedListener implements EmbedListener {
 
   @Override
   public void batchSucceeded(BatchOutcome batch) {
-    Counter.builder(TOKENS).description("Tokens billed by the embedding provider").baseUnit("tokens")
-        .tag("model", batch.model()).register(registry).increment(batch.tokens());
-    Counter.builder(COST).description("US dollars of the billed tokens at the model's registry price")
-        .baseUnit("dollars").tag("model", batch.model()).register(registry).increment(batch.cost().doubleValue());
+    Counter.builder(TOKENS)
+        .description("Tokens billed by the embedding provider")
+        .baseUnit("tokens")
+        .tag("model", batch.model())
+        .register(registry)
+        .increment(batch.tokens());
+    Counter.builder(COST)
+        .description("US dollars of the billed tokens at the model's registry price")
+        .baseUnit("dollars")
+        .tag("model", batch.model())
+        .register(registry)
+        .increment(batch.cost().doubleValue());
     batches(batch, "success");
   }
 
@@ -43,21 +51,31 @@ final class MeterEmbedListener implements EmbedListener {
 
   @Override
   public void retryScheduled(RetryScheduled event) {
-    Counter.builder(RETRIES).description("Attempts that failed with a retryable error and were retried")
-        .tag("model", event.model()).register(registry).increment();
+    Counter.builder(RETRIES)
+        .description("Attempts that failed with a retryable error and were retried")
+        .tag("model", event.model())
+        .register(registry)
+        .increment();
     if (isRateLimited(event.reason())) {
       rateLimited(event.model());
     }
   }
 
   private void batches(BatchOutcome batch, String outcome) {
-    Counter.builder(BATCHES).description("Batches ended, by outcome").tag("model", batch.model())
-        .tag("outcome", outcome).register(registry).increment();
+    Counter.builder(BATCHES)
+        .description("Batches ended, by outcome")
+        .tag("model", batch.model())
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
   }
 
   private void rateLimited(String model) {
-    Counter.builder(RATE_LIMITED).description("Replies with HTTP status 429 (rate limited)").tag("model", model)
-        .register(registry).increment();
+    Counter.builder(RATE_LIMITED)
+        .description("Replies with HTTP status 429 (rate limited)")
+        .tag("model", model)
+        .register(registry)
+        .increment();
   }
 
   private static boolean isRateLimited(Throwable error) {
