@@ -38,7 +38,7 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
 import org.springframework.ai.embedding.observation.EmbeddingModelObservationDocumentation.LowCardinalityKeyNames;
 import org.springframework.util.MimeTypeUtils;
 
-class Embed4jEmbeddingModelTest {
+class SpringAiEmbeddingModelTest {
   private static final String SMALL = "text-embedding-3-small";
   private static final String LARGE = "text-embedding-3-large";
 
@@ -74,13 +74,13 @@ class Embed4jEmbeddingModelTest {
     embedder.close();
   }
 
-  private Embed4jEmbeddingModel model() {
-    return Embed4jEmbeddingModel.builder(embedder).build();
+  private SpringAiEmbeddingModel model() {
+    return SpringAiEmbeddingModel.builder(embedder).build();
   }
 
   @Test
   void embedDocuments_keepsDocumentOrderAcrossParallelBatches() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     List<Document> documents = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       documents.add(
@@ -106,7 +106,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void embedDocuments_usesFormattedContentInEmbedMetadataMode() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     Document document = new Document("the text", Map.of("source", "a.md"));
 
     float[] vector = model.embed(document);
@@ -118,7 +118,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void call_honoursModelAndDimensionsOfTheRequest() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     List<String> texts = List.of("alpha", "beta", "gamma");
 
     EmbeddingResponse large =
@@ -146,7 +146,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void call_reusesTheDerivedEmbedderOfAnOptionCombination() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     EmbeddingOptions options = EmbeddingOptions.builder().model(LARGE).dimensions(256).build();
 
     EmbeddingRun first = run(model.call(new EmbeddingRequest(List.of("one"), options)));
@@ -165,7 +165,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void call_withForeignModelOrUnsupportedDimensions_failsNamingThem() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
 
     assertThatThrownBy(
             () ->
@@ -194,7 +194,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void response_carriesUsageAndCostEqualToWhatTheServerBilled() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       texts.add("sentence " + i + " with a few more words in it");
@@ -212,7 +212,7 @@ class Embed4jEmbeddingModelTest {
         new BigDecimal("0.02")
             .multiply(BigDecimal.valueOf(billed))
             .divide(BigDecimal.valueOf(1_000_000), MathContext.DECIMAL64);
-    assertThat((BigDecimal) metadata.get(Embed4jEmbeddingModel.COST_METADATA_KEY))
+    assertThat((BigDecimal) metadata.get(SpringAiEmbeddingModel.COST_METADATA_KEY))
         .isEqualByComparingTo(expectedCost);
     assertThat(run(response).tokens()).isEqualTo(billed);
     assertThat(run(response).batches()).hasSize(7);
@@ -221,8 +221,8 @@ class Embed4jEmbeddingModelTest {
   @Test
   void call_isObservedWithSpringAiConventions() {
     TestObservationRegistry observations = TestObservationRegistry.create();
-    Embed4jEmbeddingModel model =
-        Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations).build();
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).observationRegistry(observations).build();
 
     model.call(new EmbeddingRequest(List.of("hello world", "goodbye world"), null));
 
@@ -253,8 +253,8 @@ class Embed4jEmbeddingModelTest {
     observations
         .observationConfig()
         .observationHandler(new EmbeddingModelMeterObservationHandler(meters));
-    Embed4jEmbeddingModel model =
-        Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations).build();
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).observationRegistry(observations).build();
 
     model.embed(
         List.of(new Document("first"), new Document("second")),
@@ -283,8 +283,8 @@ class Embed4jEmbeddingModelTest {
   @Test
   void observationConvention_canBeReplaced() {
     TestObservationRegistry observations = TestObservationRegistry.create();
-    Embed4jEmbeddingModel model =
-        Embed4jEmbeddingModel.builder(embedder)
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder)
             .observationRegistry(observations)
             .observationConvention(
                 new DefaultEmbeddingModelObservationConvention() {
@@ -312,8 +312,8 @@ class Embed4jEmbeddingModelTest {
   @Test
   void blankText_failsWithItsIndexAndSendsNothing() {
     TestObservationRegistry observations = TestObservationRegistry.create();
-    Embed4jEmbeddingModel model =
-        Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations).build();
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).observationRegistry(observations).build();
 
     assertThatThrownBy(
             () ->
@@ -354,7 +354,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void failedBatch_failsTheCallWithTheRunAndItsEmbeddedVectors() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     emulator.failNext(
         1, 400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}");
     List<String> texts = new ArrayList<>();
@@ -375,7 +375,7 @@ class Embed4jEmbeddingModelTest {
   @Test
   void dimensions_comeFromTheRegistryWithoutACall() {
     Embedder shortened = embedder.newBuilder().dimensions(256).build();
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(shortened).build();
+    SpringAiEmbeddingModel model = SpringAiEmbeddingModel.builder(shortened).build();
 
     assertThat(model.dimensions()).isEqualTo(256);
     assertThat(model().dimensions()).isEqualTo(1536);
@@ -384,7 +384,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void close_stopsLaterCallsButLeavesTheGivenEmbedderOpen() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     model.call(
         new EmbeddingRequest(List.of("x"), EmbeddingOptions.builder().dimensions(64).build()));
 
@@ -397,6 +397,6 @@ class Embed4jEmbeddingModelTest {
   }
 
   private static EmbeddingRun run(EmbeddingResponse response) {
-    return (EmbeddingRun) response.getMetadata().get(Embed4jEmbeddingModel.RUN_METADATA_KEY);
+    return (EmbeddingRun) response.getMetadata().get(SpringAiEmbeddingModel.RUN_METADATA_KEY);
   }
 }

@@ -4,8 +4,6 @@ import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.IncompleteRunException;
 import dev.embed4j.InvalidInputException;
-import dev.embed4j.ModelRegistry;
-import dev.embed4j.ModelSpec;
 import io.micrometer.observation.ObservationRegistry;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.document.Document;
@@ -41,12 +38,12 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  *     .model("text-embedding-3-small")           // key from OPENAI_API_KEY
  *     .maxConcurrentRequests(16)
  *     .build();
- * Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(embedder)
+ * SpringAiEmbeddingModel model = SpringAiEmbeddingModel.builder(embedder)
  *     .observationRegistry(observationRegistry)  // optional: Spring AI's embedding observations
  *     .build();
  * List<float[]> vectors = model.embed(documents, EmbeddingOptions.builder().build(), new TokenCountBatchingStrategy());
  * EmbeddingResponse response = model.call(new EmbeddingRequest(texts, null));
- * BigDecimal dollars = (BigDecimal) response.getMetadata().get(Embed4jEmbeddingModel.COST_METADATA_KEY);
+ * BigDecimal dollars = (BigDecimal) response.getMetadata().get(SpringAiEmbeddingModel.COST_METADATA_KEY);
  * }</pre>
  *
  * <p><b>Batching.</b> {@link #embed(List, EmbeddingOptions, BatchingStrategy)}, the method vector
@@ -60,9 +57,10 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  * <p><b>Options.</b> A request's {@link EmbeddingOptions#getModel() model} (another model of the
  * same provider, sent with the same key and base URL) and {@link EmbeddingOptions#getDimensions()
  * dimensions} (where the model can shorten its vectors) are honoured; other option fields are
- * ignored. Such calls run on an embedder derived with {@link Embedder#newBuilder()}, which shares
- * the workers and connections; one is kept per combination of model and dimensions. A model that
- * changes without dimensions gets its native dimensions.
+ * ignored. Such calls run on the embedder {@link Embedder#with(String, Integer,
+ * dev.embed4j.InputType) Embedder.with(model, dimensions, null)} derives: it shares the workers and
+ * connections, is kept for later calls with the same options, and is counted in the embedder's
+ * totals. A model that changes without dimensions gets its native dimensions.
  *
  * <p><b>Response.</b> One {@link Embedding} per input with its index; the {@link
  * EmbeddingResponseMetadata} carries the model name, a {@code Usage} with the billed tokens as
@@ -75,23 +73,24 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  * Builder#observationConvention(EmbeddingModelObservationConvention) replaced}), so Spring AI's
  * {@code gen_ai.client.token.usage} metric and traces work unchanged. The request model and
  * dimensions in the context are the ones actually sent; the provider ({@code gen_ai.system}) is the
- * Embed4j provider id, e.g. {@code openai}, {@code cohere}, {@code langchain4j}.
+ * model's {@link dev.embed4j.ModelSpec#provider() provider id}.
  *
  * <p><b>Errors.</b> A null, empty or blank text, or one over the model's token limit, fails the
  * whole call before anything is sent with core's {@link InvalidInputException}, whose {@link
  * InvalidInputException#index() index} is the position in the request (texts are never silently
  * dropped). When batches fail after their retries the call throws an {@link IncompleteRunException}
  * naming them; its {@link IncompleteRunException#run() run} keeps the vectors that were embedded.
- * An unknown or foreign model, or dimensions the model does not accept, fail with an {@link
- * IllegalArgumentException}.
+ * An unknown or foreign model, or dimensions the model does not accept, fail with the {@link
+ * IllegalArgumentException} of {@link Embedder#with}.
  *
  * <p><b>Dimensions.</b> {@link #dimensions()} comes from the model registry and the embedder's
  * settings; it never calls the provider.
  *
- * <p>Thread-safe; share one instance. {@link #close()} (which Spring calls on a bean) closes the
- * derived embedders, not the one given to {@link #builder(Embedder)}.
+ * <p>Thread-safe; share one instance. {@link #close()} (which Spring calls on a bean) stops later
+ * calls; the embedder given to {@link #builder(Embedder)}, and those derived from it for request
+ * options, stay its caller's to close.
  */
-public final class Embed4jEmbeddingModel implements EmbeddingModel {
+public final class SpringAiEmbeddingModel implements EmbeddingModel {
 
   /**
    * Metadata key of the call's cost in US dollars, a {@link BigDecimal}: billed tokens at the
@@ -106,16 +105,13 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
       new DefaultEmbeddingModelObservationConvention();
 
   private final Embedder embedder;
-  private final ModelRegistry registry;
   private final MetadataMode metadataMode;
   private final ObservationRegistry observationRegistry;
   private final @Nullable EmbeddingModelObservationConvention observationConvention;
-  private final Map<Variant, Embedder> variants = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private Embed4jEmbeddingModel(Builder b) {
+  private SpringAiEmbeddingModel(Builder b) {
     this.embedder = b.embedder;
-    this.registry = b.registry;
     this.metadataMode = b.metadataMode;
     this.observationRegistry = b.observationRegistry;
     this.observationConvention = b.observationConvention;
@@ -136,6 +132,7 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
    * @throws IncompleteRunException if some batches failed after their retries
    * @throws IllegalArgumentException if the options name a model this model cannot serve or
    *     dimensions the model does not accept
+   * @throws IllegalStateException if this model is closed
    */
   @Override
   public EmbeddingResponse call(EmbeddingRequest request) {
@@ -230,17 +227,16 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
   }
 
   /**
-   * Closes the embedders derived for request options; later calls fail with an {@link
-   * IllegalStateException}. The embedder given to the builder stays open.
+   * Stops this model: later calls fail with an {@link IllegalStateException}. The embedder given to
+   * the builder stays open, and with it the embedders derived for request options, which it closes.
    */
   public void close() {
     closed = true;
-    variants.values().forEach(Embedder::close);
   }
 
   @Override
   public String toString() {
-    return "Embed4jEmbeddingModel{" + embedder + "}";
+    return "SpringAiEmbeddingModel{" + embedder + "}";
   }
 
   private String content(Document document, int index) {
@@ -271,79 +267,28 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
     return new EmbeddingResponse(embeddings, metadata);
   }
 
-  /** The embedder for a request's options: this model's own, or one derived from it. */
+  /** The embedder for a request's options: this model's own, or the one it derives for them. */
   private Embedder embedderFor(@Nullable EmbeddingOptions options) {
     if (closed) {
-      throw new IllegalStateException("This Embed4jEmbeddingModel is closed");
+      throw new IllegalStateException("This SpringAiEmbeddingModel is closed");
     }
-    ModelSpec base = embedder.model();
-    String name = options == null ? null : options.getModel();
-    Integer requested = options == null ? null : options.getDimensions();
-    ModelSpec model = resolve(name);
-    int dimensions =
-        requested != null
-            ? requested
-            : model.equals(base) ? embedder.dimensions() : model.dimensions();
-    if (model.equals(base) && dimensions == embedder.dimensions()) {
+    if (options == null) {
       return embedder;
     }
-    return variants.computeIfAbsent(new Variant(model, dimensions), this::derive);
+    String model = options.getModel();
+    return embedder.with(
+        model == null || model.isBlank() ? null : model, options.getDimensions(), null);
   }
 
-  private Embedder derive(Variant v) {
-    try {
-      return embedder.newBuilder().model(v.model()).dimensions(v.dimensions()).build();
-    } catch (IllegalStateException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-  }
-
-  private ModelSpec resolve(@Nullable String name) {
-    ModelSpec base = embedder.model();
-    if (name == null || name.isBlank() || name.equals(base.name()) || name.equals(base.id())) {
-      return base;
-    }
-    ModelSpec model = registry.get(name);
-    boolean builtIn = base.provider().equals("openai") || base.provider().equals("cohere");
-    if (!builtIn || !model.provider().equals(base.provider())) {
-      throw new IllegalArgumentException(
-          "Model '"
-              + name
-              + "' ("
-              + model.id()
-              + ") cannot be served by this "
-              + "Embed4jEmbeddingModel, which sends to "
-              + base.id()
-              + (builtIn ? " with its key and base URL" : "")
-              + ". Build another Embed4jEmbeddingModel on an Embedder for "
-              + model.id()
-              + ".");
-    }
-    return model;
-  }
-
-  private record Variant(ModelSpec model, int dimensions) {}
-
-  /** Configures an {@link Embed4jEmbeddingModel}; every setter checks its argument at once. */
+  /** Configures a {@link SpringAiEmbeddingModel}; every setter checks its argument at once. */
   public static final class Builder {
     private final Embedder embedder;
-    private ModelRegistry registry = ModelRegistry.defaults();
     private MetadataMode metadataMode = MetadataMode.EMBED;
     private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
     private @Nullable EmbeddingModelObservationConvention observationConvention;
 
     private Builder(Embedder embedder) {
       this.embedder = embedder;
-    }
-
-    /**
-     * Where a request's {@link EmbeddingOptions#getModel() model} is looked up. Default {@link
-     * ModelRegistry#defaults()}; pass the registry the embedder was built with if it has models of
-     * its own.
-     */
-    public Builder registry(ModelRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
-      return this;
     }
 
     /** Which document metadata goes into the embedded text. Default {@link MetadataMode#EMBED}. */
@@ -367,8 +312,8 @@ public final class Embed4jEmbeddingModel implements EmbeddingModel {
       return this;
     }
 
-    public Embed4jEmbeddingModel build() {
-      return new Embed4jEmbeddingModel(this);
+    public SpringAiEmbeddingModel build() {
+      return new SpringAiEmbeddingModel(this);
     }
   }
 }
