@@ -13,14 +13,15 @@ import org.springframework.context.annotation.Import;
  *
  * <ul>
  *   <li>{@code dev.embed4j.Embedder} (closed with the context), with every {@code EmbedListener}
- *       bean and every {@link Embed4jEmbedderCustomizer} applied;
- *   <li>a Spring AI {@code org.springframework.ai.embedding.EmbeddingModel} ({@code
- *       dev.embed4j.springai.Embed4jEmbeddingModel}) when {@code embed-spring-ai} is on the class
- *       path, observed through the {@code ObservationRegistry} and with any {@code
- *       EmbeddingModelObservationConvention} bean;
- *   <li>a LangChain4j {@code dev.langchain4j.model.embedding.EmbeddingModel} ({@code
- *       dev.embed4j.langchain4j.Embed4jEmbeddingModel}) when {@code embed-langchain4j} is on the
- *       class path, with every LangChain4j {@code EmbeddingModelListener} bean;
+ *       bean and every {@link Embed4jEmbedderCustomizer} applied in order: the {@code embed4j.*}
+ *       properties are applied by one at order 0, so those ordered after it (as those without an
+ *       order are) win;
+ *   <li>a Spring AI {@code EmbeddingModel} ({@code SpringAiEmbeddingModel}) when {@code
+ *       embed-spring-ai} is on the class path, observed through the {@code ObservationRegistry} and
+ *       with any {@code EmbeddingModelObservationConvention} bean;
+ *   <li>a LangChain4j {@code EmbeddingModel} ({@code LangChain4jEmbeddingModel}) when {@code
+ *       embed-langchain4j} is on the class path, with every LangChain4j {@code
+ *       EmbeddingModelListener} bean;
  *   <li>an {@code EmbedListener} that publishes {@link Embed4jBatchEvent}s and {@link
  *       Embed4jRunEvent}s, and, with a {@code MeterRegistry} (for instance from {@code
  *       spring-boot-starter-micrometer-metrics} or the actuator), one that counts {@code
@@ -29,10 +30,11 @@ import org.springframework.context.annotation.Import;
  *       {@code model}.
  * </ul>
  *
- * <p><b>Keys and the offline fallback.</b> See {@link Embed4jProperties}: a configured provider
- * without its key fails the start-up with a message naming the property and the environment
- * variable; with no key and no model configured, the offline all-MiniLM-L6-v2 model is used if it
- * is on the class path (and the start-up log says so), else the start-up fails.
+ * <p><b>Keys and the offline fallback.</b> Core reads the keys and base URLs through Spring's
+ * {@code Environment} (see {@link Embed4jProperties}): a configured model without its provider's
+ * key fails the start-up with core's message naming the property and the environment variable; with
+ * no key and no model configured, the offline all-MiniLM-L6-v2 model is used if it is on the class
+ * path (and the start-up log says so), else the start-up fails saying where to set a key.
  *
  * <p><b>Next to Spring AI's OpenAI starter.</b> Both would register a Spring AI {@code
  * EmbeddingModel}. Spring AI's selector {@code spring.ai.model.embedding} chooses: set it to {@code

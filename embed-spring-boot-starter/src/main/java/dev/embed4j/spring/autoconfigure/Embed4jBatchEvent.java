@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param tokens the tokens the provider billed for the batch; 0 if it failed
  * @param cost US dollars for {@code tokens} at the model's registry price; 0 if it failed
  * @param attempts requests sent for the batch, the successful one included; 0 if never sent
+ * @param retries attempts that failed with a retryable error and were sent again
+ * @param rateLimited attempts the provider answered as rate limited (HTTP 429, not an exhausted
+ *     quota), retried or not
  * @param duration from the first attempt to the outcome, waits included
  * @param error why the batch failed, or null if it succeeded
  */
@@ -41,6 +44,8 @@ public record Embed4jBatchEvent(
     long tokens,
     BigDecimal cost,
     int attempts,
+    int retries,
+    int rateLimited,
     Duration duration,
     @Nullable Embed4jException error) {
 
@@ -58,6 +63,8 @@ public record Embed4jBatchEvent(
         batch.tokens(),
         batch.cost(),
         batch.attempts(),
+        batch.retries(),
+        batch.rateLimited(),
         batch.duration(),
         batch.error().orElse(null));
   }

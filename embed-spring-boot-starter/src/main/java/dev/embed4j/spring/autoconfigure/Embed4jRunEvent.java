@@ -5,6 +5,8 @@ import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param tokens the tokens billed, summed over the successful batches
  * @param cost US dollars for {@code tokens} at the model's registry price
  * @param retries attempts that failed with a retryable error and were retried
- * @param rateLimited replies with HTTP status 429 during the run
+ * @param rateLimited attempts the provider answered as rate limited (HTTP 429, not an exhausted
+ *     quota), over all batches
  * @param duration wall time of the run
  * @param error the error of the first failed batch, or null if the run is complete
  */
@@ -57,13 +60,9 @@ public record Embed4jRunEvent(
   }
 
   static Embed4jRunEvent of(EmbeddingRun run) {
-    var failed = run.failedBatches();
+    List<BatchOutcome> failed = run.failedBatches();
     Embed4jException first =
-        failed.stream()
-            .map(BatchOutcome::error)
-            .flatMap(java.util.Optional::stream)
-            .findFirst()
-            .orElse(null);
+        failed.stream().map(BatchOutcome::error).flatMap(Optional::stream).findFirst().orElse(null);
     return new Embed4jRunEvent(
         run.id(),
         run.model().id(),

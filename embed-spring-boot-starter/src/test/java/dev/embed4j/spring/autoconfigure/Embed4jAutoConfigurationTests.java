@@ -7,8 +7,12 @@ import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.InputType;
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.embed4j.internal.Settings;
+import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
+import dev.embed4j.springai.SpringAiEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,11 +90,11 @@ class Embed4jAutoConfigurationTests {
               assertThat(embedder.model().id()).isEqualTo("openai:text-embedding-3-small");
               assertThat(context.getBean(EmbeddingModel.class))
                   .isInstanceOfSatisfying(
-                      dev.embed4j.springai.Embed4jEmbeddingModel.class,
+                      SpringAiEmbeddingModel.class,
                       m -> assertThat(m.embedder()).isSameAs(embedder));
               assertThat(context.getBean(dev.langchain4j.model.embedding.EmbeddingModel.class))
                   .isInstanceOfSatisfying(
-                      dev.embed4j.langchain4j.Embed4jEmbeddingModel.class,
+                      LangChain4jEmbeddingModel.class,
                       m -> assertThat(m.embedder()).isSameAs(embedder));
               assertThat(context.getBean(EmbeddingModel.class).embed("hello"))
                   .isEqualTo(
@@ -230,6 +234,40 @@ class Embed4jAutoConfigurationTests {
   }
 
   @Test
+  void customizerOrderedBeforeTheProperties_isOverriddenByThem() {
+    contextRunner
+        .withPropertyValues(openAi("embed4j.dimensions=512"))
+        .withUserConfiguration(EarlyCustomizerConfiguration.class)
+        .run(context -> assertThat(context.getBean(Embedder.class).dimensions()).isEqualTo(512));
+  }
+
+  @Test
+  void unsetProperties_keepCoresDefaults() {
+    Map<String, Object> defaults = Settings.defaults();
+    contextRunner
+        .withPropertyValues(openAi())
+        .run(
+            context ->
+                assertThat(context.getBean(Embedder.class).toString())
+                    .contains("batchSize " + defaults.get("batchSize"))
+                    .contains("maxConcurrentRequests " + defaults.get("maxConcurrentRequests"))
+                    .contains("maxAttempts " + defaults.get("maxAttempts")));
+  }
+
+  @Test
+  void onlyOneRetryBackoffBound_failsNamingBoth() {
+    contextRunner
+        .withPropertyValues(openAi("embed4j.retry.initial-backoff=10ms"))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("embed4j.retry.initial-backoff")
+                    .hasMessageContaining("embed4j.retry.max-backoff"));
+  }
+
+  @Test
   void withoutSpringAi_noSpringAiModel() {
     contextRunner
         .withPropertyValues(openAi())
@@ -283,13 +321,8 @@ class Embed4jAutoConfigurationTests {
                   .hasBean("userEmbedder")
                   .doesNotHaveBean("embed4jEmbedder");
               Embedder mine = context.getBean(Embedder.class);
-              assertThat(
-                      context.getBean(dev.embed4j.springai.Embed4jEmbeddingModel.class).embedder())
-                  .isSameAs(mine);
-              assertThat(
-                      context
-                          .getBean(dev.embed4j.langchain4j.Embed4jEmbeddingModel.class)
-                          .embedder())
+              assertThat(context.getBean(SpringAiEmbeddingModel.class).embedder()).isSameAs(mine);
+              assertThat(context.getBean(LangChain4jEmbeddingModel.class).embedder())
                   .isSameAs(mine);
             });
   }
@@ -527,7 +560,7 @@ class Embed4jAutoConfigurationTests {
   static class UserSpringAiModelConfiguration {
     @Bean
     EmbeddingModel userSpringAiModel(Embedder embedder) {
-      return dev.embed4j.springai.Embed4jEmbeddingModel.builder(embedder).build();
+      return SpringAiEmbeddingModel.builder(embedder).build();
     }
   }
 
@@ -535,7 +568,7 @@ class Embed4jAutoConfigurationTests {
   static class UserLangChain4jModelConfiguration {
     @Bean
     dev.langchain4j.model.embedding.EmbeddingModel userLangChain4jModel(Embedder embedder) {
-      return dev.embed4j.langchain4j.Embed4jEmbeddingModel.builder().embedder(embedder).build();
+      return LangChain4jEmbeddingModel.builder(embedder).build();
     }
   }
 
@@ -556,6 +589,15 @@ class Embed4jAutoConfigurationTests {
     @Bean
     RecordingListener recordingListener() {
       return new RecordingListener();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class EarlyCustomizerConfiguration {
+    @Bean
+    @Order(PropertiesEmbedderCustomizer.ORDER - 1)
+    Embed4jEmbedderCustomizer earlyCustomizer() {
+      return builder -> builder.dimensions(64);
     }
   }
 

@@ -223,6 +223,17 @@ class Embed4jEventsAndMetricsTests {
                   .isEqualTo(2.0);
               assertThat(meters.get("embed4j.rate_limited").tag("model", MODEL).counter().count())
                   .isEqualTo(1.0);
+              // one definition of retried and rate limited: the batches', the runs' and the meters'
+              // agree
+              CostEvents events = context.getBean(CostEvents.class);
+              assertThat(events.batches.stream().mapToInt(Embed4jBatchEvent::retries).sum())
+                  .isEqualTo(2);
+              assertThat(events.batches.stream().mapToInt(Embed4jBatchEvent::rateLimited).sum())
+                  .isEqualTo(1);
+              assertThat(events.runs.stream().mapToInt(Embed4jRunEvent::retries).sum())
+                  .isEqualTo(2);
+              assertThat(events.runs.stream().mapToInt(Embed4jRunEvent::rateLimited).sum())
+                  .isEqualTo(1);
               // Spring AI's own metric, from the observation of each call
               assertThat(
                       meters
