@@ -32,7 +32,8 @@ final class DocumentFolder {
       if (!Files.exists(root)) {
         throw new IllegalArgumentException("--docs=" + root + " does not exist");
       }
-      Path base = Files.isDirectory(root) ? root : root.toAbsolutePath().getParent();
+      Path base =
+          Files.isDirectory(root) ? root.toAbsolutePath() : root.toAbsolutePath().getParent();
       for (Path file : files(root)) {
         String text = readString(file);
         if (!text.isBlank()) {
