@@ -10,45 +10,53 @@ import org.springframework.context.annotation.Import;
  * Micrometer meters.
  *
  * <p><b>Beans</b>, each backing off when the application defines its own of that type:
+ *
  * <ul>
  *   <li>{@code dev.embed4j.Embedder} (closed with the context), with every {@code EmbedListener}
- *       bean and every {@link Embed4jEmbedderCustomizer} applied;</li>
- *   <li>a Spring AI {@code org.springframework.ai.embedding.EmbeddingModel}
- *       ({@code dev.embed4j.springai.Embed4jEmbeddingModel}) when {@code embed-spring-ai} is on the
- *       class path, observed through the {@code ObservationRegistry} and with any
- *       {@code EmbeddingModelObservationConvention} bean;</li>
- *   <li>a LangChain4j {@code dev.langchain4j.model.embedding.EmbeddingModel}
- *       ({@code dev.embed4j.langchain4j.Embed4jEmbeddingModel}) when {@code embed-langchain4j} is on
- *       the class path, with every LangChain4j {@code EmbeddingModelListener} bean;</li>
- *   <li>an {@code EmbedListener} that publishes {@link Embed4jBatchEvent}s and
- *       {@link Embed4jRunEvent}s, and, with a {@code MeterRegistry} (for instance from
- *       {@code spring-boot-starter-micrometer-metrics} or the actuator), one that counts
- *       {@code embed4j.tokens}, {@code embed4j.cost}, {@code embed4j.batches} (tag
- *       {@code outcome} success or failure), {@code embed4j.retries} and {@code embed4j.rate_limited},
- *       each tagged with the {@code model}.</li>
+ *       bean and every {@link Embed4jEmbedderCustomizer} applied in order: the {@code embed4j.*}
+ *       properties are applied by one at order 0, so those ordered after it (as those without an
+ *       order are) win;
+ *   <li>a Spring AI {@code EmbeddingModel} ({@code SpringAiEmbeddingModel}) when {@code
+ *       embed-spring-ai} is on the class path, observed through the {@code ObservationRegistry} and
+ *       with any {@code EmbeddingModelObservationConvention} bean;
+ *   <li>a LangChain4j {@code EmbeddingModel} ({@code LangChain4jEmbeddingModel}) when {@code
+ *       embed-langchain4j} is on the class path, with every LangChain4j {@code
+ *       EmbeddingModelListener} bean;
+ *   <li>an {@code EmbedListener} that publishes {@link Embed4jBatchEvent}s and {@link
+ *       Embed4jRunEvent}s, and, with a {@code MeterRegistry} (for instance from {@code
+ *       spring-boot-starter-micrometer-metrics} or the actuator), one that counts {@code
+ *       embed4j.tokens}, {@code embed4j.cost}, {@code embed4j.batches} (tag {@code outcome} success
+ *       or failure), {@code embed4j.retries} and {@code embed4j.rate_limited}, each tagged with the
+ *       {@code model}.
  * </ul>
  *
- * <p><b>Keys and the offline fallback.</b> See {@link Embed4jProperties}: a configured provider
- * without its key fails the start-up with a message naming the property and the environment
- * variable; with no key and no model configured, the offline all-MiniLM-L6-v2 model is used if it
- * is on the class path (and the start-up log says so), else the start-up fails.
+ * <p><b>Keys and the offline fallback.</b> Core reads the keys and base URLs through Spring's
+ * {@code Environment} (see {@link Embed4jProperties}): a configured model without its provider's
+ * key fails the start-up with core's message naming the property and the environment variable; with
+ * no key and no model configured, the offline all-MiniLM-L6-v2 model is used if it is on the class
+ * path (and the start-up log says so), else the start-up fails saying where to set a key.
  *
- * <p><b>Next to Spring AI's OpenAI starter.</b> Both would register a Spring AI
- * {@code EmbeddingModel}. Spring AI's selector {@code spring.ai.model.embedding} chooses: set it to
- * {@code embed4j} and only Embed4j's is registered (Spring AI's OpenAI embedding auto-configuration
- * backs off and needs no key); set it to {@code openai} and Embed4j's Spring AI model backs off
- * (its {@code Embedder} and LangChain4j model remain). Without the selector both auto-configurations
- * are active: Spring AI's OpenAI one then needs {@code spring.ai.openai.api-key} or fails the
- * start-up, and when it has one its {@code OpenAiEmbeddingModel} is registered first and Embed4j's
- * Spring AI model backs off.
+ * <p><b>Next to Spring AI's OpenAI starter.</b> Both would register a Spring AI {@code
+ * EmbeddingModel}. Spring AI's selector {@code spring.ai.model.embedding} chooses: set it to {@code
+ * embed4j} and only Embed4j's is registered (Spring AI's OpenAI embedding auto-configuration backs
+ * off and needs no key); set it to {@code openai} and Embed4j's Spring AI model backs off (its
+ * {@code Embedder} and LangChain4j model remain). Without the selector both auto-configurations are
+ * active: Spring AI's OpenAI one then needs {@code spring.ai.openai.api-key} or fails the start-up,
+ * and when it has one its {@code OpenAiEmbeddingModel} is registered first and Embed4j's Spring AI
+ * model backs off.
  */
-@AutoConfiguration(afterName = {
-    "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.ai.model.openai.autoconfigure.OpenAiEmbeddingAutoConfiguration" })
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+      "org.springframework.ai.model.openai.autoconfigure.OpenAiEmbeddingAutoConfiguration"
+    })
 @EnableConfigurationProperties(Embed4jProperties.class)
-@Import({ Embed4jConfigurations.EventsConfiguration.class, Embed4jConfigurations.MetricsConfiguration.class,
-    Embed4jConfigurations.EmbedderConfiguration.class, Embed4jConfigurations.SpringAiConfiguration.class,
-    Embed4jConfigurations.LangChain4jConfiguration.class })
-public final class Embed4jAutoConfiguration {
-}
+@Import({
+  Embed4jConfigurations.EventsConfiguration.class,
+  Embed4jConfigurations.MetricsConfiguration.class,
+  Embed4jConfigurations.EmbedderConfiguration.class,
+  Embed4jConfigurations.SpringAiConfiguration.class,
+  Embed4jConfigurations.LangChain4jConfiguration.class
+})
+public final class Embed4jAutoConfiguration {}

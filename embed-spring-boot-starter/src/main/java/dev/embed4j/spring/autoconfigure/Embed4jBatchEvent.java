@@ -7,9 +7,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published as a Spring application event when a batch of an embedding run of the
- * auto-configured {@code Embedder} has ended, successfully or not. Take it with
- * {@code @EventListener}:
+ * Published as a Spring application event when a batch of an embedding run of the auto-configured
+ * {@code Embedder} has ended, successfully or not. Take it with {@code @EventListener}:
  *
  * <pre>{@code
  * @EventListener
@@ -31,11 +30,24 @@ import org.jspecify.annotations.Nullable;
  * @param tokens the tokens the provider billed for the batch; 0 if it failed
  * @param cost US dollars for {@code tokens} at the model's registry price; 0 if it failed
  * @param attempts requests sent for the batch, the successful one included; 0 if never sent
+ * @param retries attempts that failed with a retryable error and were sent again
+ * @param rateLimited attempts the provider answered as rate limited (HTTP 429, not an exhausted
+ *     quota), retried or not
  * @param duration from the first attempt to the outcome, waits included
  * @param error why the batch failed, or null if it succeeded
  */
-public record Embed4jBatchEvent(String runId, String model, int batchId, int texts, long tokens, BigDecimal cost,
-    int attempts, Duration duration, @Nullable Embed4jException error) {
+public record Embed4jBatchEvent(
+    String runId,
+    String model,
+    int batchId,
+    int texts,
+    long tokens,
+    BigDecimal cost,
+    int attempts,
+    int retries,
+    int rateLimited,
+    Duration duration,
+    @Nullable Embed4jException error) {
 
   /** Whether the batch's vectors were received. */
   public boolean succeeded() {
@@ -43,7 +55,17 @@ public record Embed4jBatchEvent(String runId, String model, int batchId, int tex
   }
 
   static Embed4jBatchEvent of(BatchOutcome batch) {
-    return new Embed4jBatchEvent(batch.runId(), batch.model(), batch.id(), batch.size(), batch.tokens(), batch.cost(),
-        batch.attempts(), batch.duration(), batch.error().orElse(null));
+    return new Embed4jBatchEvent(
+        batch.runId(),
+        batch.model(),
+        batch.id(),
+        batch.size(),
+        batch.tokens(),
+        batch.cost(),
+        batch.attempts(),
+        batch.retries(),
+        batch.rateLimited(),
+        batch.duration(),
+        batch.error().orElse(null));
   }
 }

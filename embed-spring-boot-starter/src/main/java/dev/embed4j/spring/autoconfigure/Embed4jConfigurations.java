@@ -3,8 +3,12 @@ package dev.embed4j.spring.autoconfigure;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.Embedder;
 import dev.embed4j.ModelRegistry;
+import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
+import dev.embed4j.springai.SpringAiEmbeddingModel;
+import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.embedding.observation.EmbeddingModelObservationConvention;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -48,31 +52,44 @@ final class Embed4jConfigurations {
   @ConditionalOnMissingBean(Embedder.class)
   static class EmbedderConfiguration {
 
+    @Bean
+    PropertiesEmbedderCustomizer embed4jPropertiesCustomizer(Embed4jProperties properties) {
+      return new PropertiesEmbedderCustomizer(properties);
+    }
+
     @Bean(destroyMethod = "close")
-    Embedder embed4jEmbedder(Embed4jProperties properties, Environment environment, ResourceLoader resourceLoader,
-        ObjectProvider<ModelRegistry> registry, ObjectProvider<EmbedListener> listeners,
+    Embedder embed4jEmbedder(
+        Embed4jProperties properties,
+        Environment environment,
+        ResourceLoader resourceLoader,
+        ObjectProvider<ModelRegistry> registry,
+        ObjectProvider<EmbedListener> listeners,
         ObjectProvider<Embed4jEmbedderCustomizer> customizers) {
-      return new EmbedderFactory(properties, environment, registry.getIfUnique(ModelRegistry::defaults),
-          resourceLoader.getClassLoader())
+      return new EmbedderFactory(
+              properties,
+              environment,
+              registry.getIfUnique(ModelRegistry::defaults),
+              resourceLoader.getClassLoader())
           .create(listeners.orderedStream().toList(), customizers.orderedStream().toList());
     }
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass({ org.springframework.ai.embedding.EmbeddingModel.class,
-      dev.embed4j.springai.Embed4jEmbeddingModel.class })
-  @ConditionalOnProperty(name = "spring.ai.model.embedding", havingValue = SPRING_AI_MODEL,
+  @ConditionalOnClass({EmbeddingModel.class, SpringAiEmbeddingModel.class})
+  @ConditionalOnProperty(
+      name = "spring.ai.model.embedding",
+      havingValue = SPRING_AI_MODEL,
       matchIfMissing = true)
   static class SpringAiConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean(org.springframework.ai.embedding.EmbeddingModel.class)
-    dev.embed4j.springai.Embed4jEmbeddingModel embed4jEmbeddingModel(Embedder embedder,
-        ObjectProvider<ModelRegistry> registry, ObjectProvider<ObservationRegistry> observationRegistry,
+    @ConditionalOnMissingBean(EmbeddingModel.class)
+    SpringAiEmbeddingModel embed4jEmbeddingModel(
+        Embedder embedder,
+        ObjectProvider<ObservationRegistry> observationRegistry,
         ObjectProvider<EmbeddingModelObservationConvention> observationConvention) {
-      dev.embed4j.springai.Embed4jEmbeddingModel.Builder builder =
-          dev.embed4j.springai.Embed4jEmbeddingModel.builder(embedder)
-              .registry(registry.getIfUnique(ModelRegistry::defaults))
+      SpringAiEmbeddingModel.Builder builder =
+          SpringAiEmbeddingModel.builder(embedder)
               .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
       observationConvention.ifUnique(builder::observationConvention);
       return builder.build();
@@ -80,18 +97,17 @@ final class Embed4jConfigurations {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = { "dev.langchain4j.model.embedding.EmbeddingModel",
-      "dev.embed4j.langchain4j.Embed4jEmbeddingModel" })
+  @ConditionalOnClass({
+    dev.langchain4j.model.embedding.EmbeddingModel.class,
+    LangChain4jEmbeddingModel.class
+  })
   static class LangChain4jConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(dev.langchain4j.model.embedding.EmbeddingModel.class)
-    dev.embed4j.langchain4j.Embed4jEmbeddingModel embed4jLangChain4jEmbeddingModel(Embedder embedder,
-        ObjectProvider<ModelRegistry> registry,
-        ObjectProvider<dev.langchain4j.model.embedding.listener.EmbeddingModelListener> listeners) {
-      return dev.embed4j.langchain4j.Embed4jEmbeddingModel.builder()
-          .embedder(embedder)
-          .registry(registry.getIfUnique(ModelRegistry::defaults))
+    LangChain4jEmbeddingModel embed4jLangChain4jEmbeddingModel(
+        Embedder embedder, ObjectProvider<EmbeddingModelListener> listeners) {
+      return LangChain4jEmbeddingModel.builder(embedder)
           .listeners(listeners.orderedStream().toList())
           .build();
     }

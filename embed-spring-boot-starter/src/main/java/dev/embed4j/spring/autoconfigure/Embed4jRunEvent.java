@@ -5,12 +5,14 @@ import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Published as a Spring application event when an embedding run of the auto-configured
- * {@code Embedder} is over: one per {@code Embedder.embed} call, and so one per call of the
- * Spring AI or LangChain4j embedding model. Take it with {@code @EventListener}:
+ * Published as a Spring application event when an embedding run of the auto-configured {@code
+ * Embedder} is over: one per {@code Embedder.embed} call, and so one per call of the Spring AI or
+ * LangChain4j embedding model. Take it with {@code @EventListener}:
  *
  * <pre>{@code
  * @EventListener
@@ -33,12 +35,24 @@ import org.jspecify.annotations.Nullable;
  * @param tokens the tokens billed, summed over the successful batches
  * @param cost US dollars for {@code tokens} at the model's registry price
  * @param retries attempts that failed with a retryable error and were retried
- * @param rateLimited replies with HTTP status 429 during the run
+ * @param rateLimited attempts the provider answered as rate limited (HTTP 429, not an exhausted
+ *     quota), over all batches
  * @param duration wall time of the run
  * @param error the error of the first failed batch, or null if the run is complete
  */
-public record Embed4jRunEvent(String runId, String model, int texts, int batches, int failedBatches, int failedTexts,
-    long tokens, BigDecimal cost, int retries, int rateLimited, Duration duration, @Nullable Embed4jException error) {
+public record Embed4jRunEvent(
+    String runId,
+    String model,
+    int texts,
+    int batches,
+    int failedBatches,
+    int failedTexts,
+    long tokens,
+    BigDecimal cost,
+    int retries,
+    int rateLimited,
+    Duration duration,
+    @Nullable Embed4jException error) {
 
   /** Whether every batch succeeded. */
   public boolean complete() {
@@ -46,10 +60,21 @@ public record Embed4jRunEvent(String runId, String model, int texts, int batches
   }
 
   static Embed4jRunEvent of(EmbeddingRun run) {
-    var failed = run.failedBatches();
-    Embed4jException first = failed.stream().map(BatchOutcome::error).flatMap(java.util.Optional::stream).findFirst()
-        .orElse(null);
-    return new Embed4jRunEvent(run.id(), run.model().id(), run.size(), run.batches().size(), failed.size(),
-        run.failedIndices().size(), run.tokens(), run.cost(), run.retries(), run.rateLimited(), run.duration(), first);
+    List<BatchOutcome> failed = run.failedBatches();
+    Embed4jException first =
+        failed.stream().map(BatchOutcome::error).flatMap(Optional::stream).findFirst().orElse(null);
+    return new Embed4jRunEvent(
+        run.id(),
+        run.model().id(),
+        run.size(),
+        run.batches().size(),
+        failed.size(),
+        run.failedIndices().size(),
+        run.tokens(),
+        run.cost(),
+        run.retries(),
+        run.rateLimited(),
+        run.duration(),
+        first);
   }
 }

@@ -5,7 +5,10 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
 import org.springframework.context.ApplicationEventPublisher;
 
-/** Publishes every finished batch and run as an {@link Embed4jBatchEvent} or {@link Embed4jRunEvent}. */
+/**
+ * Publishes every finished batch and run as an {@link Embed4jBatchEvent} or {@link
+ * Embed4jRunEvent}.
+ */
 final class EventPublishingEmbedListener implements EmbedListener {
   private final ApplicationEventPublisher publisher;
 

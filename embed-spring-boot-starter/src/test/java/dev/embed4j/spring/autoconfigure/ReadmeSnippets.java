@@ -13,11 +13,15 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.stereotype.Service;
 
-/** The README's examples, compiled here and run by {@code ReadmeSnippetsTests}; keep the two in step. */
+/**
+ * The README's examples, compiled here and run by {@code ReadmeSnippetsTests}; keep the two in
+ * step.
+ */
 final class ReadmeSnippets {
   private ReadmeSnippets() {}
 
-  // README "Spring AI quick start": inject Spring AI's EmbeddingModel; Embed4j's is auto-configured.
+  // README "Spring AI quick start": inject Spring AI's EmbeddingModel; Embed4j's is
+  // auto-configured.
   @Service
   static class Indexer {
     private final EmbeddingModel embeddingModel;
@@ -29,7 +33,8 @@ final class ReadmeSnippets {
     List<float[]> embed(List<Document> chunks) {
       // One call: the engine batches by the model's real limits, sends the batches in parallel,
       // retries and rate-limits; the vectors come back in chunk order.
-      return embeddingModel.embed(chunks, EmbeddingOptions.builder().build(), new TokenCountBatchingStrategy());
+      return embeddingModel.embed(
+          chunks, EmbeddingOptions.builder().build(), new TokenCountBatchingStrategy());
     }
   }
 
@@ -42,14 +47,23 @@ final class ReadmeSnippets {
     @EventListener
     void onRun(Embed4jRunEvent run) {
       spent.accumulateAndGet(run.cost(), BigDecimal::add);
-      log.info("{}: {} texts, {} tokens, ${} in {} ms", run.model(), run.texts(), run.tokens(), run.cost(),
+      log.info(
+          "{}: {} texts, {} tokens, ${} in {} ms",
+          run.model(),
+          run.texts(),
+          run.tokens(),
+          run.cost(),
           run.duration().toMillis());
     }
 
     @EventListener
     void onBatch(Embed4jBatchEvent batch) {
       if (!batch.succeeded()) {
-        log.warn("Batch {} of run {} failed after {} attempts: {}", batch.batchId(), batch.runId(), batch.attempts(),
+        log.warn(
+            "Batch {} of run {} failed after {} attempts: {}",
+            batch.batchId(),
+            batch.runId(),
+            batch.attempts(),
             batch.error().getMessage());
       }
     }

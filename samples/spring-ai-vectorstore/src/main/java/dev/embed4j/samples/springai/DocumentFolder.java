@@ -12,13 +12,19 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.springframework.ai.document.Document;
 
-/** Reads the text files to index: a given file or folder, or the repository's README.md and docs/. */
+/**
+ * Reads the text files to index: a given file or folder, or the repository's README.md and docs/.
+ */
 final class DocumentFolder {
-  private static final List<String> EXTENSIONS = List.of(".md", ".markdown", ".txt", ".adoc", ".rst");
+  private static final List<String> EXTENSIONS =
+      List.of(".md", ".markdown", ".txt", ".adoc", ".rst");
 
   private DocumentFolder() {}
 
-  /** One document per file, with its path relative to the folder it was found in as {@code source} metadata. */
+  /**
+   * One document per file, with its path relative to the folder it was found in as {@code source}
+   * metadata.
+   */
   static List<Document> read(Path docs) {
     List<Path> roots = docs != null ? List.of(docs) : defaultRoots();
     List<Document> documents = new ArrayList<>();
@@ -26,17 +32,24 @@ final class DocumentFolder {
       if (!Files.exists(root)) {
         throw new IllegalArgumentException("--docs=" + root + " does not exist");
       }
-      Path base = Files.isDirectory(root) ? root : root.toAbsolutePath().getParent();
+      Path base =
+          Files.isDirectory(root) ? root.toAbsolutePath() : root.toAbsolutePath().getParent();
       for (Path file : files(root)) {
         String text = readString(file);
         if (!text.isBlank()) {
-          documents.add(new Document(text, Map.of("source", base.relativize(file.toAbsolutePath()).toString())));
+          documents.add(
+              new Document(
+                  text, Map.of("source", base.relativize(file.toAbsolutePath()).toString())));
         }
       }
     }
     if (documents.isEmpty()) {
-      throw new IllegalArgumentException("No text documents (" + String.join(", ", EXTENSIONS) + ") found in "
-          + roots + ". Pass --docs=PATH with a file or folder to index.");
+      throw new IllegalArgumentException(
+          "No text documents ("
+              + String.join(", ", EXTENSIONS)
+              + ") found in "
+              + roots
+              + ". Pass --docs=PATH with a file or folder to index.");
     }
     return documents;
   }
@@ -51,8 +64,11 @@ final class DocumentFolder {
       }
     }
     if (roots.isEmpty()) {
-      throw new IllegalArgumentException("The repository at " + root + " has no README.md or docs/ folder. "
-          + "Pass --docs=PATH with a file or folder to index.");
+      throw new IllegalArgumentException(
+          "The repository at "
+              + root
+              + " has no README.md or docs/ folder. "
+              + "Pass --docs=PATH with a file or folder to index.");
     }
     return roots;
   }
@@ -61,12 +77,15 @@ final class DocumentFolder {
   private static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path pom = dir.resolve("pom.xml");
-      if (Files.isRegularFile(pom) && readString(pom).contains("<artifactId>embed4j-parent</artifactId>")) {
+      if (Files.isRegularFile(pom)
+          && readString(pom).contains("<artifactId>embed4j-parent</artifactId>")) {
         return dir;
       }
     }
-    throw new IllegalArgumentException("Not inside the Embed4j repository (no pom.xml of embed4j-parent above "
-        + Path.of("").toAbsolutePath() + "). Pass --docs=PATH with a file or folder to index.");
+    throw new IllegalArgumentException(
+        "Not inside the Embed4j repository (no pom.xml of embed4j-parent above "
+            + Path.of("").toAbsolutePath()
+            + "). Pass --docs=PATH with a file or folder to index.");
   }
 
   private static List<Path> files(Path root) {
@@ -74,7 +93,10 @@ final class DocumentFolder {
       return List.of(root.toAbsolutePath());
     }
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).filter(DocumentFolder::isText).map(Path::toAbsolutePath).sorted()
+      return walk.filter(Files::isRegularFile)
+          .filter(DocumentFolder::isText)
+          .map(Path::toAbsolutePath)
+          .sorted()
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not list " + root, e);

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 @Component
 class QuestionAnswerer implements ApplicationRunner, ExitCodeGenerator {
   private static final Logger log = LoggerFactory.getLogger(QuestionAnswerer.class);
-  private static final String USAGE = "Usage: java -jar spring-ai-vectorstore.jar \"your question\" [--docs=PATH]";
+  private static final String USAGE =
+      "Usage: java -jar spring-ai-vectorstore.jar \"your question\" [--docs=PATH]";
 
   private final VectorStore vectorStore;
   private final Embedder embedder;
@@ -50,18 +51,24 @@ class QuestionAnswerer implements ApplicationRunner, ExitCodeGenerator {
       return;
     }
     List<Document> chunks = TokenTextSplitter.builder().withChunkSize(256).build().apply(files);
-    log.info("Indexing {} chunks of {} files with {} ({} dimensions)", chunks.size(), files.size(),
-        embedder.model().id(), embedder.dimensions());
+    log.info(
+        "Indexing {} chunks of {} files with {} ({} dimensions)",
+        chunks.size(),
+        files.size(),
+        embedder.model().id(),
+        embedder.dimensions());
     vectorStore.add(chunks);
 
-    List<Document> matches = vectorStore.similaritySearch(SearchRequest.builder().query(question).topK(3).build());
+    List<Document> matches =
+        vectorStore.similaritySearch(SearchRequest.builder().query(question).topK(3).build());
     answer = new Answer(question, matches);
     System.out.println();
     System.out.println("Q: " + question);
     for (int i = 0; i < matches.size(); i++) {
       Document match = matches.get(i);
-      System.out.printf("%d. %.3f  %s%n   %s%n", i + 1, match.getScore(), match.getMetadata().get("source"),
-          excerpt(match.getText()));
+      System.out.printf(
+          "%d. %.3f  %s%n   %s%n",
+          i + 1, match.getScore(), match.getMetadata().get("source"), excerpt(match.getText()));
     }
   }
 

@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>Configured only by {@code application.yml} and the key variables: with {@code OPENAI_API_KEY}
  * it embeds with OpenAI's text-embedding-3-small, with only {@code COHERE_API_KEY} with Cohere's
- * embed-v4.0, and with neither offline, in process, with all-MiniLM-L6-v2. The documents default
- * to the repository's README.md and docs/ folder.
+ * embed-v4.0, and with neither offline, in process, with all-MiniLM-L6-v2. The documents default to
+ * the repository's README.md and docs/ folder.
  */
 @SpringBootApplication
 public class VectorStoreSample {

@@ -38,7 +38,7 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
 import org.springframework.ai.embedding.observation.EmbeddingModelObservationDocumentation.LowCardinalityKeyNames;
 import org.springframework.util.MimeTypeUtils;
 
-class Embed4jEmbeddingModelTest {
+class SpringAiEmbeddingModelTest {
   private static final String SMALL = "text-embedding-3-small";
   private static final String LARGE = "text-embedding-3-large";
 
@@ -58,8 +58,15 @@ class Embed4jEmbeddingModelTest {
   @BeforeEach
   void setUp() {
     emulator.stats().reset();
-    embedder = Embedder.builder().model(SMALL).apiKey("test-key").baseUrl(emulator.baseUrl())
-        .batchSize(16).maxConcurrentRequests(8).maxAttempts(1).build();
+    embedder =
+        Embedder.builder()
+            .model(SMALL)
+            .apiKey("test-key")
+            .baseUrl(emulator.baseUrl())
+            .batchSize(16)
+            .maxConcurrentRequests(8)
+            .maxAttempts(1)
+            .build();
   }
 
   @AfterEach
@@ -67,51 +74,61 @@ class Embed4jEmbeddingModelTest {
     embedder.close();
   }
 
-  private Embed4jEmbeddingModel model() {
-    return Embed4jEmbeddingModel.builder(embedder).build();
+  private SpringAiEmbeddingModel model() {
+    return SpringAiEmbeddingModel.builder(embedder).build();
   }
 
   @Test
   void embedDocuments_keepsDocumentOrderAcrossParallelBatches() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     List<Document> documents = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      documents.add(new Document("document number " + i + " about " + (i % 7 == 0 ? "cats" : "the weather")));
+      documents.add(
+          new Document("document number " + i + " about " + (i % 7 == 0 ? "cats" : "the weather")));
     }
 
-    List<float[]> vectors = model.embed(documents, EmbeddingOptions.builder().build(), new TokenCountBatchingStrategy());
+    List<float[]> vectors =
+        model.embed(
+            documents, EmbeddingOptions.builder().build(), new TokenCountBatchingStrategy());
 
     assertThat(vectors).hasSize(1000);
     for (int i = 0; i < 1000; i++) {
       String sent = model.getEmbeddingContent(documents.get(i));
-      assertThat(vectors.get(i)).as("document %d", i).isEqualTo(EmbeddingEmulator.expectedVector(SMALL, null, sent, 1536));
+      assertThat(vectors.get(i))
+          .as("document %d", i)
+          .isEqualTo(EmbeddingEmulator.expectedVector(SMALL, null, sent, 1536));
     }
     // 63 requests of at most 16 texts: the engine's batches, not one request per strategy batch
     assertThat(emulator.stats().requests()).isEqualTo(63);
-    assertThat(emulator.stats().batchSizes()).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(16));
+    assertThat(emulator.stats().batchSizes())
+        .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(16));
   }
 
   @Test
   void embedDocuments_usesFormattedContentInEmbedMetadataMode() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     Document document = new Document("the text", Map.of("source", "a.md"));
 
     float[] vector = model.embed(document);
 
     assertThat(model.getEmbeddingContent(document)).isEqualTo("source: a.md\n\nthe text");
-    assertThat(vector).isEqualTo(EmbeddingEmulator.expectedVector(SMALL, null, "source: a.md\n\nthe text", 1536));
+    assertThat(vector)
+        .isEqualTo(EmbeddingEmulator.expectedVector(SMALL, null, "source: a.md\n\nthe text", 1536));
   }
 
   @Test
   void call_honoursModelAndDimensionsOfTheRequest() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     List<String> texts = List.of("alpha", "beta", "gamma");
 
-    EmbeddingResponse large = model.call(new EmbeddingRequest(texts,
-        EmbeddingOptions.builder().model(LARGE).dimensions(256).build()));
-    EmbeddingResponse shortSmall = model.call(new EmbeddingRequest(texts,
-        EmbeddingOptions.builder().dimensions(512).build()));
-    EmbeddingResponse nativeLarge = model.call(new EmbeddingRequest(texts, EmbeddingOptions.builder().model(LARGE).build()));
+    EmbeddingResponse large =
+        model.call(
+            new EmbeddingRequest(
+                texts, EmbeddingOptions.builder().model(LARGE).dimensions(256).build()));
+    EmbeddingResponse shortSmall =
+        model.call(new EmbeddingRequest(texts, EmbeddingOptions.builder().dimensions(512).build()));
+    EmbeddingResponse nativeLarge =
+        model.call(new EmbeddingRequest(texts, EmbeddingOptions.builder().model(LARGE).build()));
 
     for (int i = 0; i < texts.size(); i++) {
       assertThat(large.getResults().get(i).getOutput())
@@ -129,12 +146,16 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void call_reusesTheDerivedEmbedderOfAnOptionCombination() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     EmbeddingOptions options = EmbeddingOptions.builder().model(LARGE).dimensions(256).build();
 
     EmbeddingRun first = run(model.call(new EmbeddingRequest(List.of("one"), options)));
-    EmbeddingRun second = run(model.call(new EmbeddingRequest(List.of("two"),
-        EmbeddingOptions.builder().model(LARGE).dimensions(256).build())));
+    EmbeddingRun second =
+        run(
+            model.call(
+                new EmbeddingRequest(
+                    List.of("two"),
+                    EmbeddingOptions.builder().model(LARGE).dimensions(256).build())));
 
     // run ids are "run-<embedder>-<counter>": the same derived embedder numbers its runs on
     String prefixOfFirst = first.id().substring(0, first.id().lastIndexOf('-'));
@@ -144,18 +165,28 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void call_withForeignModelOrUnsupportedDimensions_failsNamingThem() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
 
-    assertThatThrownBy(() -> model.call(new EmbeddingRequest(List.of("x"),
-        EmbeddingOptions.builder().model("embed-v4.0").build())))
+    assertThatThrownBy(
+            () ->
+                model.call(
+                    new EmbeddingRequest(
+                        List.of("x"), EmbeddingOptions.builder().model("embed-v4.0").build())))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cohere:embed-v4.0").hasMessageContaining("openai:text-embedding-3-small");
-    assertThatThrownBy(() -> model.call(new EmbeddingRequest(List.of("x"),
-        EmbeddingOptions.builder().model("no-such-model").build())))
+        .hasMessageContaining("cohere:embed-v4.0")
+        .hasMessageContaining("openai:text-embedding-3-small");
+    assertThatThrownBy(
+            () ->
+                model.call(
+                    new EmbeddingRequest(
+                        List.of("x"), EmbeddingOptions.builder().model("no-such-model").build())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Unknown embedding model 'no-such-model'");
-    assertThatThrownBy(() -> model.call(new EmbeddingRequest(List.of("x"),
-        EmbeddingOptions.builder().dimensions(4096).build())))
+    assertThatThrownBy(
+            () ->
+                model.call(
+                    new EmbeddingRequest(
+                        List.of("x"), EmbeddingOptions.builder().dimensions(4096).build())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dimensions=4096");
     assertThat(emulator.stats().requests()).isZero();
@@ -163,7 +194,7 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void response_carriesUsageAndCostEqualToWhatTheServerBilled() {
-    Embed4jEmbeddingModel model = model();
+    SpringAiEmbeddingModel model = model();
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       texts.add("sentence " + i + " with a few more words in it");
@@ -177,9 +208,12 @@ class Embed4jEmbeddingModelTest {
     assertThat(metadata.getModel()).isEqualTo(SMALL);
     assertThat(metadata.getUsage().getPromptTokens()).isEqualTo((int) billed);
     assertThat(metadata.getUsage().getTotalTokens()).isEqualTo((int) billed);
-    BigDecimal expectedCost = new BigDecimal("0.02").multiply(BigDecimal.valueOf(billed))
-        .divide(BigDecimal.valueOf(1_000_000), MathContext.DECIMAL64);
-    assertThat((BigDecimal) metadata.get(Embed4jEmbeddingModel.COST_METADATA_KEY)).isEqualByComparingTo(expectedCost);
+    BigDecimal expectedCost =
+        new BigDecimal("0.02")
+            .multiply(BigDecimal.valueOf(billed))
+            .divide(BigDecimal.valueOf(1_000_000), MathContext.DECIMAL64);
+    assertThat((BigDecimal) metadata.get(SpringAiEmbeddingModel.COST_METADATA_KEY))
+        .isEqualByComparingTo(expectedCost);
     assertThat(run(response).tokens()).isEqualTo(billed);
     assertThat(run(response).batches()).hasSize(7);
   }
@@ -187,7 +221,8 @@ class Embed4jEmbeddingModelTest {
   @Test
   void call_isObservedWithSpringAiConventions() {
     TestObservationRegistry observations = TestObservationRegistry.create();
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations).build();
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).observationRegistry(observations).build();
 
     model.call(new EmbeddingRequest(List.of("hello world", "goodbye world"), null));
 
@@ -200,9 +235,12 @@ class Embed4jEmbeddingModelTest {
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "openai")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.REQUEST_MODEL.asString(), SMALL)
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.RESPONSE_MODEL.asString(), SMALL)
-        .hasHighCardinalityKeyValue(HighCardinalityKeyNames.REQUEST_EMBEDDING_DIMENSIONS.asString(), "1536")
-        .hasHighCardinalityKeyValue(HighCardinalityKeyNames.USAGE_INPUT_TOKENS.asString(), String.valueOf(billed))
-        .hasHighCardinalityKeyValue(HighCardinalityKeyNames.USAGE_TOTAL_TOKENS.asString(), String.valueOf(billed))
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.REQUEST_EMBEDDING_DIMENSIONS.asString(), "1536")
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.USAGE_INPUT_TOKENS.asString(), String.valueOf(billed))
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.USAGE_TOTAL_TOKENS.asString(), String.valueOf(billed))
         .hasBeenStarted()
         .hasBeenStopped()
         .doesNotHaveError();
@@ -212,35 +250,56 @@ class Embed4jEmbeddingModelTest {
   void call_feedsSpringAiTokenUsageMetric() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ObservationRegistry observations = ObservationRegistry.create();
-    observations.observationConfig().observationHandler(new EmbeddingModelMeterObservationHandler(meters));
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations).build();
+    observations
+        .observationConfig()
+        .observationHandler(new EmbeddingModelMeterObservationHandler(meters));
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).observationRegistry(observations).build();
 
-    model.embed(List.of(new Document("first"), new Document("second")), null, new TokenCountBatchingStrategy());
+    model.embed(
+        List.of(new Document("first"), new Document("second")),
+        null,
+        new TokenCountBatchingStrategy());
 
     long billed = emulator.stats().tokensBilled(SMALL);
-    assertThat(meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input")
-        .tag("gen_ai.system", "openai").tag("gen_ai.response.model", SMALL).counter().count())
+    assertThat(
+            meters
+                .get("gen_ai.client.token.usage")
+                .tag("gen_ai.token.type", "input")
+                .tag("gen_ai.system", "openai")
+                .tag("gen_ai.response.model", SMALL)
+                .counter()
+                .count())
         .isEqualTo((double) billed);
-    assertThat(meters.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "total").counter().count())
+    assertThat(
+            meters
+                .get("gen_ai.client.token.usage")
+                .tag("gen_ai.token.type", "total")
+                .counter()
+                .count())
         .isEqualTo((double) billed);
   }
 
   @Test
   void observationConvention_canBeReplaced() {
     TestObservationRegistry observations = TestObservationRegistry.create();
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations)
-        .observationConvention(new DefaultEmbeddingModelObservationConvention() {
-          @Override
-          public String getName() {
-            return "my.embeddings";
-          }
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder)
+            .observationRegistry(observations)
+            .observationConvention(
+                new DefaultEmbeddingModelObservationConvention() {
+                  @Override
+                  public String getName() {
+                    return "my.embeddings";
+                  }
 
-          @Override
-          public KeyValues getLowCardinalityKeyValues(EmbeddingModelObservationContext context) {
-            return super.getLowCardinalityKeyValues(context).and("team", "search");
-          }
-        })
-        .build();
+                  @Override
+                  public KeyValues getLowCardinalityKeyValues(
+                      EmbeddingModelObservationContext context) {
+                    return super.getLowCardinalityKeyValues(context).and("team", "search");
+                  }
+                })
+            .build();
 
     model.embed("hello");
 
@@ -253,18 +312,38 @@ class Embed4jEmbeddingModelTest {
   @Test
   void blankText_failsWithItsIndexAndSendsNothing() {
     TestObservationRegistry observations = TestObservationRegistry.create();
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(embedder).observationRegistry(observations).build();
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).observationRegistry(observations).build();
 
-    assertThatThrownBy(() -> model.call(new EmbeddingRequest(List.of("fine", "also fine", "   ", "fine"), null)))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(2))
+    assertThatThrownBy(
+            () ->
+                model.call(new EmbeddingRequest(List.of("fine", "also fine", "   ", "fine"), null)))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(2))
         .hasMessageContaining("Input 2 is blank");
-    assertThatThrownBy(() -> model.embed(List.of(new Document("a"), new Document("")), null,
-        new TokenCountBatchingStrategy()))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1));
-    assertThatThrownBy(() -> model.embed(List.of(new Document("a"),
-        new Document(Media.builder().mimeType(MimeTypeUtils.IMAGE_PNG).data(URI.create("https://example.com/a.png")).build(),
-            Map.of())), null, new TokenCountBatchingStrategy()))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
+    assertThatThrownBy(
+            () ->
+                model.embed(
+                    List.of(new Document("a"), new Document("")),
+                    null,
+                    new TokenCountBatchingStrategy()))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1));
+    assertThatThrownBy(
+            () ->
+                model.embed(
+                    List.of(
+                        new Document("a"),
+                        new Document(
+                            Media.builder()
+                                .mimeType(MimeTypeUtils.IMAGE_PNG)
+                                .data(URI.create("https://example.com/a.png"))
+                                .build(),
+                            Map.of())),
+                    null,
+                    new TokenCountBatchingStrategy()))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
         .hasMessageContaining("media");
     assertThat(emulator.stats().requests()).isZero();
     TestObservationRegistryAssert.assertThat(observations)
@@ -275,25 +354,28 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void failedBatch_failsTheCallWithTheRunAndItsEmbeddedVectors() {
-    Embed4jEmbeddingModel model = model();
-    emulator.failNext(1, 400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}");
+    SpringAiEmbeddingModel model = model();
+    emulator.failNext(
+        1, 400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}");
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
       texts.add("text " + i);
     }
 
     assertThatThrownBy(() -> model.call(new EmbeddingRequest(texts, null)))
-        .isInstanceOfSatisfying(IncompleteRunException.class, e -> {
-          assertThat(e.run().failedBatches()).hasSize(1);
-          assertThat(e.run().failedIndices()).hasSize(16);
-        })
+        .isInstanceOfSatisfying(
+            IncompleteRunException.class,
+            e -> {
+              assertThat(e.run().failedBatches()).hasSize(1);
+              assertThat(e.run().failedIndices()).hasSize(16);
+            })
         .hasMessageContaining("1 of 2 batches");
   }
 
   @Test
   void dimensions_comeFromTheRegistryWithoutACall() {
     Embedder shortened = embedder.newBuilder().dimensions(256).build();
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder(shortened).build();
+    SpringAiEmbeddingModel model = SpringAiEmbeddingModel.builder(shortened).build();
 
     assertThat(model.dimensions()).isEqualTo(256);
     assertThat(model().dimensions()).isEqualTo(1536);
@@ -302,16 +384,19 @@ class Embed4jEmbeddingModelTest {
 
   @Test
   void close_stopsLaterCallsButLeavesTheGivenEmbedderOpen() {
-    Embed4jEmbeddingModel model = model();
-    model.call(new EmbeddingRequest(List.of("x"), EmbeddingOptions.builder().dimensions(64).build()));
+    SpringAiEmbeddingModel model = model();
+    model.call(
+        new EmbeddingRequest(List.of("x"), EmbeddingOptions.builder().dimensions(64).build()));
 
     model.close();
 
-    assertThatThrownBy(() -> model.embed("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> model.embed("x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
     assertThat(embedder.embed(List.of("still open")).vectors()).hasSize(1);
   }
 
   private static EmbeddingRun run(EmbeddingResponse response) {
-    return (EmbeddingRun) response.getMetadata().get(Embed4jEmbeddingModel.RUN_METADATA_KEY);
+    return (EmbeddingRun) response.getMetadata().get(SpringAiEmbeddingModel.RUN_METADATA_KEY);
   }
 }
