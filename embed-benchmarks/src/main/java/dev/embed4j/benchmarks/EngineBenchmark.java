@@ -1,9 +1,9 @@
 package dev.embed4j.benchmarks;
 
 import dev.embed4j.Embedder;
-import dev.embed4j.EmbeddingProvider;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
