@@ -14,10 +14,10 @@ import okio.BufferedSource;
 import okio.Okio;
 
 /**
- * An application interceptor that answers every call with the same 200 reply, so that a
- * provider's whole path (request body, OkHttp call, reading and decoding the reply, headers) is
- * measured without a network. The body is read from the canned bytes through Okio as it would be
- * from a socket, not handed over as one buffer.
+ * An application interceptor that answers every call with the same 200 reply, so that a provider's
+ * whole path (request body, OkHttp call, reading and decoding the reply, headers) is measured
+ * without a network. The body is read from the canned bytes through Okio as it would be from a
+ * socket, not handed over as one buffer.
  */
 final class CannedReply implements Interceptor {
   /** Where the providers send: the discard port on loopback, never reached. */

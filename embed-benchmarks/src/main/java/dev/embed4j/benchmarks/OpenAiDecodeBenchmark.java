@@ -26,15 +26,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * An OpenAI {@code /v1/embeddings} reply of 100 vectors of 1536 floats into {@code float[]}.
- * {@code provider} is the built-in OpenAI provider's whole path, {@code
- * provider.embed(Request.of(...))}: the request body, the OkHttp call, reading the reply, its
- * rate-limit headers and decoding it, from base64 (what Embed4j asks for) or from JSON float
- * arrays (what compatible servers that ignore {@code encoding_format} send). The reply is canned:
- * an application interceptor answers every call, nothing touches a socket. {@code
- * jacksonListDouble} is the baseline of the frameworks' clients: Jackson's {@code ObjectMapper}
- * reading the float arrays into {@code List<Double>} DTOs. The provider comes from core's provider
- * table, {@code BuiltInProvider}: the one internal type the benchmarks use.
+ * An OpenAI {@code /v1/embeddings} reply of 100 vectors of 1536 floats into {@code float[]}. {@code
+ * provider} is the built-in OpenAI provider's whole path, {@code provider.embed(Request.of(...))}:
+ * the request body, the OkHttp call, reading the reply, its rate-limit headers and decoding it,
+ * from base64 (what Embed4j asks for) or from JSON float arrays (what compatible servers that
+ * ignore {@code encoding_format} send). The reply is canned: an application interceptor answers
+ * every call, nothing touches a socket. {@code jacksonListDouble} is the baseline of the
+ * frameworks' clients: Jackson's {@code ObjectMapper} reading the float arrays into {@code
+ * List<Double>} DTOs. The provider comes from core's provider table, {@code BuiltInProvider}: the
+ * one internal type the benchmarks use.
  *
  * <pre>{@code
  * java -jar embed-benchmarks/target/benchmarks.jar OpenAiDecodeBenchmark

@@ -32,7 +32,8 @@ class DecodeBenchmarksTest {
 
       assertVectors(result, "text-embedding-3-small", null, 1536);
       assertThat(result.limits().isKnown()).as("rate-limit headers read").isTrue();
-      assertThat(benchmark.jacksonListDouble().data()).hasSize(INPUTS)
+      assertThat(benchmark.jacksonListDouble().data())
+          .hasSize(INPUTS)
           .allSatisfy(e -> assertThat(e.embedding()).hasSize(1536));
     } finally {
       path.tearDown();
@@ -47,20 +48,23 @@ class DecodeBenchmarksTest {
     benchmark.setup();
     try {
       assertVectors(benchmark.provider(), "embed-english-v3.0", "search_document", 1024);
-      assertThat(benchmark.jacksonListDouble().embeddings().floats()).hasSize(INPUTS)
+      assertThat(benchmark.jacksonListDouble().embeddings().floats())
+          .hasSize(INPUTS)
           .allSatisfy(v -> assertThat(v).hasSize(1024));
     } finally {
       benchmark.tearDown();
     }
   }
 
-  private static void assertVectors(EmbeddingProvider.Result result, String model, String inputType,
-      int dimensions) {
+  private static void assertVectors(
+      EmbeddingProvider.Result result, String model, String inputType, int dimensions) {
     List<String> texts = Texts.chunks(INPUTS);
     assertThat(result.vectors()).hasSize(INPUTS);
     for (int i = 0; i < INPUTS; i++) {
-      assertThat(result.vectors().get(i)).as("vector %d", i)
-          .containsExactly(EmbeddingEmulator.expectedVector(model, inputType, texts.get(i), dimensions));
+      assertThat(result.vectors().get(i))
+          .as("vector %d", i)
+          .containsExactly(
+              EmbeddingEmulator.expectedVector(model, inputType, texts.get(i), dimensions));
     }
     assertThat(result.tokens())
         .isEqualTo(texts.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum());

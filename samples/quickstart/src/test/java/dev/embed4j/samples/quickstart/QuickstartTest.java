@@ -22,12 +22,14 @@ class QuickstartTest {
   @Test
   void withAKeyItEmbedsTheSentencesAndPrintsTokensAndCost() {
     try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start()) {
-      Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-sample", "OPENAI_BASE_URL", emulator.baseUrl());
+      Map<String, String> env =
+          Map.of("OPENAI_API_KEY", "sk-sample", "OPENAI_BASE_URL", emulator.baseUrl());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
 
       int code = Quickstart.run(env::get, new PrintStream(out, true, StandardCharsets.UTF_8));
 
-      long tokens = Quickstart.SENTENCES.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum();
+      long tokens =
+          Quickstart.SENTENCES.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum();
       assertThat(code).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8))
           .contains("3 vectors of 1536 dimensions from openai:text-embedding-3-small")
@@ -39,7 +41,8 @@ class QuickstartTest {
   @Test
   void withOnlyACohereKeyItEmbedsWithCohere() {
     try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start()) {
-      Map<String, String> env = Map.of("COHERE_API_KEY", "co-sample", "COHERE_BASE_URL", emulator.baseUrl());
+      Map<String, String> env =
+          Map.of("COHERE_API_KEY", "co-sample", "COHERE_BASE_URL", emulator.baseUrl());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
 
       int code = Quickstart.run(env::get, new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -54,8 +57,9 @@ class QuickstartTest {
   @Test
   void aKeyInTheEmbed4jPropertyIsFoundToo() {
     try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start()) {
-      Map<String, String> env = Map.of("embed4j.openai.api-key", "sk-sample", "embed4j.openai.base-url",
-          emulator.baseUrl());
+      Map<String, String> env =
+          Map.of(
+              "embed4j.openai.api-key", "sk-sample", "embed4j.openai.base-url", emulator.baseUrl());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
 
       int code = Quickstart.run(env::get, new PrintStream(out, true, StandardCharsets.UTF_8));
