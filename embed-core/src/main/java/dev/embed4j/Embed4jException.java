@@ -3,13 +3,13 @@ package dev.embed4j;
 import java.util.Optional;
 
 /**
- * The root of every exception Embed4j throws or reports, apart from configuration errors, which
- * are {@link IllegalArgumentException}s and {@link IllegalStateException}s raised by the builders.
+ * The root of every exception Embed4j throws or reports, apart from configuration errors, which are
+ * {@link IllegalArgumentException}s and {@link IllegalStateException}s raised by the builders.
  *
  * <p>Subclasses carry what a caller needs to act on a failure: {@link ProviderException} the
- * provider, model, HTTP status, request id and retry delay; {@link InvalidInputException} the
- * index of the offending input; {@link IncompleteRunException} the failed batches. A batch that was
- * not embedded because its run stopped fails with a plain {@code Embed4jException} whose {@link
+ * provider, model, HTTP status, request id and retry delay; {@link InvalidInputException} the index
+ * of the offending input; {@link IncompleteRunException} the failed batches. A batch that was not
+ * embedded because its run stopped fails with a plain {@code Embed4jException} whose {@link
  * #stopReason()} says why. No exception ever carries an API key.
  */
 public class Embed4jException extends RuntimeException {

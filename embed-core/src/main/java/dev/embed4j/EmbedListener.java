@@ -5,11 +5,11 @@ import java.time.Duration;
 /**
  * Callbacks on the progress of embedding runs, for metrics, events, logs and progress bars.
  *
- * <p>For each run: {@link #runStarted} once; then, per batch, any number of {@link
- * #retryScheduled} and {@link #rateLimitWait}, ended by exactly one of {@link #batchSucceeded} or
- * {@link #batchFailed}; and {@link #runFinished} once, after every batch has ended. Batch callbacks
- * come from the embedder's worker threads, concurrently, so implementations must be thread-safe
- * and quick. Every method has a no-op default.
+ * <p>For each run: {@link #runStarted} once; then, per batch, any number of {@link #retryScheduled}
+ * and {@link #rateLimitWait}, ended by exactly one of {@link #batchSucceeded} or {@link
+ * #batchFailed}; and {@link #runFinished} once, after every batch has ended. Batch callbacks come
+ * from the embedder's worker threads, concurrently, so implementations must be thread-safe and
+ * quick. Every method has a no-op default.
  *
  * <p>An exception thrown by a listener is logged and otherwise ignored: a broken listener never
  * breaks a run. Callbacks never carry an API key.
@@ -44,7 +44,12 @@ public interface EmbedListener {
    * @param reason the failure
    */
   default void retryScheduled(
-      String runId, String model, int batchId, int attempt, Duration delay, Embed4jException reason) {}
+      String runId,
+      String model,
+      int batchId,
+      int attempt,
+      Duration delay,
+      Embed4jException reason) {}
 
   /**
    * Sending waits for a rate limit.

@@ -18,36 +18,27 @@ import okhttp3.OkHttpClient;
  * Embeds many texts with one call: validates them, packs them into batches bounded by count and by
  * tokens, sends up to {@link Builder#maxConcurrentRequests(int)} batches at once, retries what can
  * be retried, keeps under the provider's rate limits, and returns every vector at its input's index
- * together with the tokens and dollars the run cost.
+ * with the tokens and dollars the run cost.
  *
  * <pre>{@code
- * try (Embedder embedder = Embedder.builder()
- *     .model("text-embedding-3-small")          // key from OPENAI_API_KEY
- *     .batchSize(64).maxConcurrentRequests(64).maxAttempts(5)
- *     .requestTimeout(Duration.ofSeconds(30))
- *     .build()) {
- *   EmbeddingRun run = embedder.embed(texts);
+ * try (Embedder embedder = Embedder.builder().model("text-embedding-3-small").build()) {
+ *   EmbeddingRun run = embedder.embed(texts);  // key from OPENAI_API_KEY
  *   List<float[]> vectors = run.vectors();     // input order
- *   System.out.println(run.summary());         // Embedded 20000 texts in 313 batches | ... tokens | $...
+ *   System.out.println(run.summary());         // Embedded 20000 texts in 313 batches | ...
  * }
  * }</pre>
  *
- * <p><b>Thread-safety and lifecycle.</b> An embedder is thread-safe and meant to be shared: it owns
- * a worker pool and one HTTP client whose connections all its runs reuse. Runs started concurrently
- * share its {@code maxConcurrentRequests}. {@link #newBuilder()} derives an embedder with other
- * settings that shares those resources, and, when it sends to the same model and key, the same
- * bound on requests in flight, pause gate and rate limiter; {@link #with(String, Integer,
- * InputType)} does the same for another model, dimensions or input type, keeps the derived embedder
- * for later calls and counts it in this one's totals. {@link #close()} on the embedder built by
- * {@link #builder()} stops its workers and releases its connections; runs still under way are
- * cancelled. Closing a derived embedder only stops it from starting new runs.
- *
- * <p><b>Totals.</b> {@link #totalTokens()} and {@link #totalCost()} add up every run of this
- * embedder, and of the embedders {@link #with} derived from it, since it was built.
+ * <p><b>Thread-safety and lifecycle.</b> Thread-safe and meant to be shared: it owns a worker pool
+ * and one HTTP client that all its runs use, and concurrent runs share its {@code
+ * maxConcurrentRequests}. Embedders derived with {@link #newBuilder()} or {@link #with} share those
+ * resources and, for the same model and key, the in-flight bound, pause gate and rate limiter.
+ * {@link #close()} cancels the runs under way; on an embedder from {@link #builder()} it also stops
+ * the workers and releases the connections. {@link #totalTokens()} and {@link #totalCost()} add up
+ * every run since it was built.
  */
 public final class Embedder implements AutoCloseable {
   private final Engine engine;
-  private final Map<Variant, Embedder> variants = new ConcurrentHashMap<>();
+  private final Map<Engine, Embedder> derivedViews = new ConcurrentHashMap<>();
 
   private Embedder(Engine engine) {
     this.engine = engine;
@@ -58,18 +49,15 @@ public final class Embedder implements AutoCloseable {
     return new Builder(new Settings(), null);
   }
 
-  /**
-   * A builder holding this embedder's settings, whose embedder will share its workers, connections
-   * and, for the same model and key, its in-flight bound and rate limits.
-   */
+  /** A builder with this embedder's settings whose embedder shares its resources and pacing. */
   public Builder newBuilder() {
     return new Builder(engine.settings().copy(), engine);
   }
 
   /**
-   * Embeds {@code texts} and waits for the result.
+   * Embeds {@code texts} and waits for the run; {@link EmbeddingRun#vectors()} throws if a batch
+   * failed.
    *
-   * @return the run; {@link EmbeddingRun#vectors()} throws if any batch failed
    * @throws InvalidInputException if a text is null, blank or too long (nothing is sent)
    * @throws Embed4jException if the waiting thread is interrupted (the run is then cancelled)
    * @throws IllegalStateException if the embedder is closed
@@ -79,21 +67,17 @@ public final class Embedder implements AutoCloseable {
   }
 
   /**
-   * Starts embedding {@code texts} and returns at once. Validation errors are thrown here, before
-   * anything is sent. Cancelling the returned future cancels the calls under way and sends nothing
-   * more; the batches not embedded then fail with {@link StopReason#CANCELLED}. The future completes
-   * normally even when batches failed: inspect the run.
-   *
-   * @throws InvalidInputException if a text is null, blank or too long (nothing is sent)
+   * Starts embedding and returns at once; bad input is thrown here, before anything is sent.
+   * Cancelling the future cancels the calls under way; unfinished batches then fail with {@link
+   * StopReason#CANCELLED}. It completes normally even when batches failed: inspect the run.
    */
   public CompletableFuture<EmbeddingRun> embedAsync(List<String> texts) {
     return engine.start(texts, null);
   }
 
   /**
-   * Embeds the texts that {@code previous} failed to embed and returns a run over all of its texts:
-   * the vectors it had, plus the new ones. Tokens and cost of the returned run are those of all its
-   * successful batches, old and new. Returns {@code previous} if it was complete.
+   * Embeds only what {@code previous} failed to embed: a run over all its texts, with its vectors,
+   * tokens and cost plus the new ones; {@code previous} itself if it was complete.
    */
   public EmbeddingRun retryFailed(EmbeddingRun previous) {
     Objects.requireNonNull(previous, "previous");
@@ -103,57 +87,28 @@ public final class Embedder implements AutoCloseable {
     return Engine.await(engine.start(previous.texts(), previous));
   }
 
-  /**
-   * Tokens, batches and cost of embedding {@code texts}, from the tokenizer and the registry price,
-   * without sending anything.
-   *
-   * @throws InvalidInputException if a text would be rejected by {@link #embed(List)}
-   */
+  /** A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent. */
   public CostEstimate estimate(List<String> texts) {
     return engine.estimate(texts);
   }
 
   /**
-   * This embedder, or one derived from it for another model, dimensions or input type: what a
-   * framework's per-call options ask for. A null argument keeps this embedder's value, except that
-   * another model without dimensions gets its native ones. Derived embedders share this one's
-   * workers, connections and, for the same model, its in-flight bound and rate limits; each is kept
-   * for later calls with the same options, closed with this embedder and counted in its totals.
+   * This embedder, or one derived for other per-call options (null keeps this one's; another model
+   * without dimensions gets its native ones). Derived embedders share this one's workers,
+   * connections and, for the same model, its pacing; each is kept for later calls with the same
+   * options, closed with this embedder and counted in its totals.
    *
-   * @param model a model of the same provider, by registry name or {@code provider:name}, or null
-   * @param dimensions shorter vectors where the model supports them, or null
-   * @param inputType what the texts are for, or null
+   * @param model a model of the same provider, by name or {@code provider:name}, or null
    * @throws IllegalArgumentException if the model is unknown or of another provider (it would need
    *     another key and base URL), or the options do not fit the model
    * @throws IllegalStateException if this embedder is closed
    */
   public Embedder with(String model, Integer dimensions, InputType inputType) {
-    ModelSpec base = model();
-    ModelSpec target = model == null || model.equals(base.name()) || model.equals(base.id())
-        ? base
-        : registry().get(model);
-    if (!target.provider().equals(base.provider()) || (!target.equals(base) && engine.customProvider())) {
-      throw new IllegalArgumentException("Model '" + model + "' (" + target.id() + ") cannot be "
-          + "served by this embedder, which sends to " + base.id() + (engine.customProvider()
-              ? " through its own provider" : " with its key and base URL")
-          + ". Build another Embedder for " + target.id() + ".");
-    }
-    int dims = dimensions != null ? dimensions : target.equals(base) ? dimensions() : target.dimensions();
-    InputType type = inputType != null ? inputType : inputType();
-    if (target.equals(base) && dims == dimensions() && type == inputType()) {
-      return this;
-    }
-    engine.checkOpen();
-    return variants.computeIfAbsent(new Variant(target, dims, type), v -> {
-      try {
-        return newBuilder().model(v.model).dimensions(v.dimensions).inputType(v.inputType).build();
-      } catch (IllegalStateException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
-    });
+    Engine derived = engine.derive(model, dimensions, inputType);
+    return derived == engine ? this : derivedViews.computeIfAbsent(derived, Embedder::new);
   }
 
-  /** Whether its model takes an input type ({@link Builder#inputType(InputType)}): Cohere's do. */
+  /** Whether its model takes an {@link Builder#inputType input type} (Cohere's do). */
   public boolean acceptsInputType() {
     return engine.settings().acceptsInputType();
   }
@@ -163,7 +118,7 @@ public final class Embedder implements AutoCloseable {
     return engine.settings().model();
   }
 
-  /** The registry its model names are looked up in, also by embedders derived from it. */
+  /** The registry its model names are looked up in. */
   public ModelRegistry registry() {
     return engine.settings().registry();
   }
@@ -180,20 +135,12 @@ public final class Embedder implements AutoCloseable {
 
   /** Tokens billed over all runs of this embedder and of those {@link #with} derived from it. */
   public long totalTokens() {
-    long total = engine.totalTokens();
-    for (Embedder e : variants.values()) {
-      total += e.totalTokens();
-    }
-    return total;
+    return engine.totalTokens();
   }
 
   /** US dollars over all runs of this embedder and of those {@link #with} derived from it. */
   public BigDecimal totalCost() {
-    BigDecimal total = engine.totalCost();
-    for (Embedder e : variants.values()) {
-      total = total.add(e.totalCost());
-    }
-    return total;
+    return engine.totalCost();
   }
 
   /**
@@ -203,7 +150,6 @@ public final class Embedder implements AutoCloseable {
    */
   @Override
   public void close() {
-    variants.values().forEach(Embedder::close);
     engine.close();
   }
 
@@ -212,12 +158,23 @@ public final class Embedder implements AutoCloseable {
     return "Embedder{" + engine.settings() + "}";
   }
 
-  private record Variant(ModelSpec model, int dimensions, InputType inputType) {}
-
   /**
    * Configures an {@link Embedder}. Each setter checks its argument at once and names it in the
    * error; {@link #build()} checks that the settings fit together and fails with an {@link
-   * IllegalStateException} that says what to change.
+   * IllegalStateException} that says what to change (dimensions or an input type the model does not
+   * accept, no key, plain http to a remote host).
+   *
+   * <p><b>Model, key, base URL.</b> Without {@link #model(String)}, the model is that of the first
+   * built-in provider whose key is found ({@code text-embedding-3-small} for OpenAI, {@code
+   * embed-v4.0} for Cohere). An unregistered {@code openai:NAME} is accepted with a base URL and
+   * {@link #dimensions}, for OpenAI-compatible servers (price 0). Keys and base URLs not set here
+   * are looked up in the {@link #environment}: {@code embed4j.<provider>.api-key} / {@code
+   * .base-url}, then the provider's variables ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL},
+   * {@code COHERE_API_KEY}, {@code COHERE_BASE_URL}). The key is sent only to the base URL and
+   * never logged or put in an exception, event or {@code toString()}; plain {@code http://} is
+   * accepted only for loopback hosts unless {@link #allowInsecureHttp(boolean)}. {@link
+   * #truncate(boolean)} cuts over-long texts (OpenAI: here, exactly; Cohere: {@code truncate=END})
+   * instead of rejecting them with an {@link InvalidInputException}.
    */
   public static final class Builder {
     private final Settings settings;
@@ -228,236 +185,153 @@ public final class Embedder implements AutoCloseable {
       this.parent = parent;
     }
 
-    /**
-     * The model, by registry name ({@code text-embedding-3-small}) or {@code provider:name} ({@code
-     * cohere:embed-v4.0}). Default: the default model of the first built-in provider whose key is
-     * found ({@code text-embedding-3-small} for {@code OPENAI_API_KEY}, {@code embed-v4.0} for
-     * {@code COHERE_API_KEY}). A model the registry does not know is accepted as {@code
-     * openai:NAME} only together with a {@link #baseUrl} and {@link #dimensions}, for
-     * OpenAI-compatible servers (its price is then 0).
-     */
-    public Builder model(String model) {
-      settings.model(model);
+    /** Each setter hands its argument to the settings, which check it. */
+    private Builder apply(Settings checked) {
       return this;
+    }
+
+    /** The model, by registry name or {@code provider:name}; default: see {@link Builder}. */
+    public Builder model(String model) {
+      return apply(settings.model(model));
     }
 
     /** The model, described in full; it need not be registered. */
     public Builder model(ModelSpec model) {
-      settings.model(model);
-      return this;
+      return apply(settings.model(model));
     }
 
     /** Where {@link #model(String)} looks models up. Default {@link ModelRegistry#defaults()}. */
     public Builder registry(ModelRegistry registry) {
-      settings.registry(registry);
-      return this;
+      return apply(settings.registry(registry));
     }
 
-    /**
-     * The API key. Default: the {@code embed4j.<provider>.api-key} property, else the provider's
-     * variable ({@code OPENAI_API_KEY}, {@code COHERE_API_KEY}), looked up in the {@link
-     * #environment}. It is sent only to the configured base URL and never logged, printed or put in
-     * an exception or event.
-     */
+    /** The API key; default from the {@link #environment}. Never logged or shown. */
     public Builder apiKey(String apiKey) {
-      settings.apiKey(apiKey);
-      return this;
+      return apply(settings.apiKey(apiKey));
     }
 
-    /**
-     * The provider's base URL, such as {@code https://api.openai.com} (a trailing {@code /v1} as in
-     * {@code OPENAI_BASE_URL} is accepted). Default: the {@code embed4j.<provider>.base-url}
-     * property, else the provider's variable ({@code OPENAI_BASE_URL}, {@code COHERE_BASE_URL}),
-     * else its public endpoint. Plain {@code http://} is accepted only for loopback addresses unless
-     * {@link #allowInsecureHttp(boolean)} is set.
-     */
+    /** The base URL; default from the {@link #environment}, else the public endpoint. */
     public Builder baseUrl(String baseUrl) {
-      settings.baseUrl(baseUrl);
-      return this;
+      return apply(settings.baseUrl(baseUrl));
     }
 
-    /**
-     * Shorter vectors, where the model supports them (OpenAI {@code text-embedding-3-*}: any value
-     * up to the native dimension; Cohere {@code embed-v4.0}: 256, 512, 1024 or 1536). Default: the
-     * model's native dimension.
-     */
+    /** Shorter vectors, where the model supports them. Default: the native dimensions. */
     public Builder dimensions(int dimensions) {
-      settings.dimensions(dimensions);
-      return this;
+      return apply(settings.dimensions(dimensions));
     }
 
     /**
-     * What the texts are for, for providers that take it (Cohere). Default for Cohere {@link
-     * InputType#SEARCH_DOCUMENT}; setting one for a model that takes none fails at {@link #build()}.
+     * What the texts are for, where the provider takes it. Default: Cohere {@code SEARCH_DOCUMENT}.
      */
     public Builder inputType(InputType inputType) {
-      settings.inputType(inputType);
-      return this;
+      return apply(settings.inputType(inputType));
     }
 
-    /**
-     * Whether texts over the model's per-input token limit are truncated (OpenAI: here, to the
-     * limit, with the model's tokenizer; Cohere: by the server, {@code truncate=END}) instead of
-     * being rejected with an {@link InvalidInputException}. Default false.
-     */
+    /** Cut texts over the per-input limit instead of rejecting them. Default false. */
     public Builder truncate(boolean truncate) {
-      settings.truncate(truncate);
-      return this;
+      return apply(settings.truncate(truncate));
     }
 
     /**
-     * The most texts per request. Default 64; capped at the model's maximum (2048 for OpenAI, 96
-     * for Cohere). Batches are also bounded by the model's tokens per request.
+     * Texts per request, capped at the model's maximum; batches are also capped by tokens. Default
+     * 64.
      */
     public Builder batchSize(int batchSize) {
-      settings.batchSize(batchSize);
-      return this;
+      return apply(settings.batchSize(batchSize));
     }
 
-    /** The most requests this embedder has under way at once, over all its runs. Default 16. */
+    /** Requests under way at once, over all runs of this embedder. Default 16. */
     public Builder maxConcurrentRequests(int max) {
-      settings.maxConcurrentRequests(max);
-      return this;
+      return apply(settings.maxConcurrentRequests(max));
     }
 
-    /** How many times a batch is sent at most, the first attempt included. Default 5; 1 disables retries. */
+    /** Sends per batch at most, the first included; 1 disables retries. Default 5. */
     public Builder maxAttempts(int maxAttempts) {
-      settings.maxAttempts(maxAttempts);
-      return this;
+      return apply(settings.maxAttempts(maxAttempts));
     }
 
     /** The longest one request may take, from sending to the end of the reply. Default 60 s. */
     public Builder requestTimeout(Duration timeout) {
-      settings.requestTimeout(timeout);
-      return this;
+      return apply(settings.requestTimeout(timeout));
     }
 
     /** The longest establishing a connection may take. Default 10 s. */
     public Builder connectTimeout(Duration timeout) {
-      settings.connectTimeout(timeout);
-      return this;
+      return apply(settings.connectTimeout(timeout));
     }
 
-    /**
-     * The back-off between attempts: {@code initial}, doubling per attempt up to {@code max}, each
-     * with random jitter of up to half its length. A server's {@code retry-after-ms} or {@code
-     * retry-after} replaces it. Default 500 ms to 30 s.
-     */
+    /** Back-off from {@code initial}, doubling to {@code max}, jittered. Default 500 ms to 30 s. */
     public Builder retryBackoff(Duration initial, Duration max) {
-      settings.retryBackoff(initial, max);
-      return this;
+      return apply(settings.retryBackoff(initial, max));
     }
 
-    /** The most requests per minute to send. Default: unlimited, unless learned from the provider. */
+    /** Requests per minute at most. Default: unlimited unless learned from the provider. */
     public Builder requestsPerMinute(int rpm) {
-      settings.requestsPerMinute(rpm);
-      return this;
+      return apply(settings.requestsPerMinute(rpm));
     }
 
-    /** The most tokens per minute to send. Default: unlimited, unless learned from the provider. */
+    /** Tokens per minute at most. Default: unlimited unless learned from the provider. */
     public Builder tokensPerMinute(long tpm) {
-      settings.tokensPerMinute(tpm);
-      return this;
+      return apply(settings.tokensPerMinute(tpm));
     }
 
-    /**
-     * Whether to learn the requests- and tokens-per-minute limits from the provider's {@code
-     * x-ratelimit-*} headers and stay under them. Default true.
-     */
+    /** Whether to learn and keep the limits of the {@code x-ratelimit-*} headers. Default true. */
     public Builder learnRateLimits(boolean learn) {
-      settings.learnRateLimits(learn);
-      return this;
+      return apply(settings.learnRateLimits(learn));
     }
 
-    /**
-     * A rate limiter of your own, for example one shared between processes; it replaces {@link
-     * #requestsPerMinute}, {@link #tokensPerMinute} and {@link #learnRateLimits}.
-     */
+    /** A limiter of your own (one shared by processes, say), instead of the per-minute settings. */
     public Builder rateLimiter(RateLimiter limiter) {
-      settings.rateLimiter(limiter);
-      return this;
+      return apply(settings.rateLimiter(limiter));
     }
 
-    /**
-     * A budget in US dollars for each run: no batch is sent whose estimated cost would take the run
-     * over it; those batches fail with {@link StopReason#OVER_BUDGET}. Default: none.
-     */
+    /** US dollars per run; batches over it fail {@link StopReason#OVER_BUDGET}. Default: none. */
     public Builder maxCost(BigDecimal dollars) {
-      settings.maxCost(dollars);
-      return this;
+      return apply(settings.maxCost(dollars));
     }
 
     /**
-     * The longest a whole run may take; at the deadline calls under way are cancelled and the
-     * batches not done fail with {@link StopReason#DEADLINE_PASSED}. Default: none.
+     * A deadline per run; unfinished batches fail {@link StopReason#DEADLINE_PASSED}. Default:
+     * none.
      */
     public Builder runTimeout(Duration timeout) {
-      settings.runTimeout(timeout);
-      return this;
+      return apply(settings.runTimeout(timeout));
     }
 
-    /**
-     * Shows a progress bar with running tokens and cost on the console (with the optional {@code
-     * me.tongfei:progressbar} library), or, without a console or the library, logs progress every
-     * few seconds; and logs a summary line at the end. Default false.
-     */
+    /** A console progress bar, or a progress log line without one. Default false. */
     public Builder showProgress(boolean show) {
-      settings.showProgress(show);
-      return this;
+      return apply(settings.showProgress(show));
     }
 
     /** Adds a listener; listeners are called in the order added. */
     public Builder listener(EmbedListener listener) {
-      settings.listener(listener);
-      return this;
+      return apply(settings.listener(listener));
     }
 
-    /**
-     * Sends batches through a provider of your own instead of a built-in one. The model must then
-     * be given as a {@link ModelSpec} (or registered) with the provider's {@link
-     * EmbeddingProvider#id()}; no API key is needed.
-     */
+    /** A provider of your own; the model is then a {@link ModelSpec} with its id. No key needed. */
     public Builder provider(EmbeddingProvider provider) {
-      settings.provider(provider);
-      return this;
+      return apply(settings.provider(provider));
     }
 
-    /**
-     * The OkHttp client to derive the embedder's client from, to share its connection pool,
-     * dispatcher or interceptors. Timeouts are set from this builder.
-     */
+    /** The OkHttp client to derive from (connection pool, interceptors); timeouts are set here. */
     public Builder httpClient(OkHttpClient client) {
-      settings.httpClient(client);
-      return this;
+      return apply(settings.httpClient(client));
     }
 
-    /**
-     * Where the providers' keys and base URLs are looked up: the {@code embed4j.<provider>.api-key}
-     * and {@code embed4j.<provider>.base-url} properties, then the providers' own variables ({@code
-     * OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code COHERE_API_KEY}, ...). Default: a system
-     * property of that name, else the environment variable; the Spring Boot starter passes Spring's
-     * {@code Environment}.
-     */
+    /** Where keys and base URLs are looked up by name. Default: system property, else variable. */
     public Builder environment(UnaryOperator<String> environment) {
-      settings.environment(environment);
-      return this;
+      return apply(settings.environment(environment));
     }
 
     /**
-     * Allows a plain {@code http://} base URL on a non-loopback host (the key then travels
-     * unencrypted). Default false.
+     * Allows plain {@code http://} to a non-loopback host, sending the key unencrypted. Default
+     * false.
      */
     public Builder allowInsecureHttp(boolean allow) {
-      settings.allowInsecureHttp(allow);
-      return this;
+      return apply(settings.allowInsecureHttp(allow));
     }
 
-    /**
-     * Whether {@link #build()} will find an API key: one set with {@link #apiKey}, or found in the
-     * {@link #environment} for the model's provider (with no model set, for any built-in provider).
-     * Always true with a {@link #provider} of your own. The Spring Boot starter uses it to fall back
-     * to an offline model.
-     */
+    /** Whether {@link #build()} will find an API key (set, or in the {@link #environment}). */
     public boolean apiKeyFound() {
       return settings.apiKeyFound();
     }

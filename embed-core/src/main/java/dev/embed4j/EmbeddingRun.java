@@ -79,7 +79,10 @@ public interface EmbeddingRun {
   /** Attempts that failed with a retryable error and were retried. */
   int retries();
 
-  /** Attempts answered as rate limited (429), over all batches; see {@link BatchOutcome#rateLimited()}. */
+  /**
+   * Attempts answered as rate limited (429), over all batches; see {@link
+   * BatchOutcome#rateLimited()}.
+   */
   int rateLimited();
 
   /**
@@ -89,8 +92,8 @@ public interface EmbeddingRun {
   Optional<StopReason> stopReason();
 
   /**
-   * The one-line summary the progress reporter prints, e.g. {@code Embedded 20 texts in 4 batches
-   * | 160 tokens | $0.000003 | 212 ms}.
+   * The one-line summary the progress reporter prints, e.g. {@code Embedded 20 texts in 4 batches |
+   * 160 tokens | $0.000003 | 212 ms}.
    */
   String summary();
 

@@ -33,9 +33,17 @@ public final class IncompleteRunException extends Embed4jException {
   private static String describe(EmbeddingRun run) {
     List<BatchOutcome> failed = run.failedBatches();
     StringBuilder sb = new StringBuilder();
-    sb.append(failed.size()).append(" of ").append(run.batches().size()).append(" batches (")
-        .append(run.failedIndices().size()).append(" of ").append(run.size())
-        .append(" texts) of run ").append(run.id()).append(" on ").append(run.model().id())
+    sb.append(failed.size())
+        .append(" of ")
+        .append(run.batches().size())
+        .append(" batches (")
+        .append(run.failedIndices().size())
+        .append(" of ")
+        .append(run.size())
+        .append(" texts) of run ")
+        .append(run.id())
+        .append(" on ")
+        .append(run.model().id())
         .append(" failed: ");
     int shown = 0;
     for (BatchOutcome b : failed) {
@@ -46,12 +54,19 @@ public final class IncompleteRunException extends Embed4jException {
       if (shown > 1) {
         sb.append("; ");
       }
-      sb.append("batch ").append(b.id()).append(" (inputs ").append(b.describeInputs())
-          .append(", ").append(b.attempts()).append(b.attempts() == 1 ? " attempt" : " attempts")
-          .append("): ").append(b.error().map(Throwable::getMessage).orElse("unknown error"));
+      sb.append("batch ")
+          .append(b.id())
+          .append(" (inputs ")
+          .append(b.describeInputs())
+          .append(", ")
+          .append(b.attempts())
+          .append(b.attempts() == 1 ? " attempt" : " attempts")
+          .append("): ")
+          .append(b.error().map(Throwable::getMessage).orElse("unknown error"));
     }
-    sb.append(". The embedded vectors are kept in run(); Embedder.retryFailed(run) embeds only the"
-        + " failed texts.");
+    sb.append(
+        ". The embedded vectors are kept in run(); Embedder.retryFailed(run) embeds only the"
+            + " failed texts.");
     return sb.toString();
   }
 }

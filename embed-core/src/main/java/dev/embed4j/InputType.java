@@ -1,9 +1,9 @@
 package dev.embed4j;
 
 /**
- * What the embedded texts are for. Providers that train separate query and document
- * embeddings (Cohere v3 and later) need it; OpenAI models have no such parameter and
- * reject an embedder configured with one.
+ * What the embedded texts are for. Providers that train separate query and document embeddings
+ * (Cohere v3 and later) need it; OpenAI models have no such parameter and reject an embedder
+ * configured with one.
  */
 public enum InputType {
   /** Texts stored in a vector store to be searched. Cohere's default in Embed4j. */

@@ -1,8 +1,8 @@
 package dev.embed4j;
 
 /**
- * An input text cannot be embedded as given: it is null, empty or blank, or longer than the
- * model accepts. Thrown before anything is sent, so no part of the run was billed.
+ * An input text cannot be embedded as given: it is null, empty or blank, or longer than the model
+ * accepts. Thrown before anything is sent, so no part of the run was billed.
  */
 public final class InvalidInputException extends Embed4jException {
   private static final long serialVersionUID = 1L;

@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  * The models Embed4j knows: provider, dimensions, limits, price and tokenizer of each.
  *
  * <p>{@link #defaults()} holds the bundled models (the resource {@code dev/embed4j/models.json}):
- * OpenAI's {@code text-embedding-3-small}, {@code text-embedding-3-large},
- * {@code text-embedding-ada-002} and Cohere's {@code embed-v4.0} and the four v3 models.
- * Add or override models with {@link #toBuilder()}:
+ * OpenAI's {@code text-embedding-3-small}, {@code text-embedding-3-large}, {@code
+ * text-embedding-ada-002} and Cohere's {@code embed-v4.0} and the four v3 models. Add or override
+ * models with {@link #toBuilder()}:
  *
  * <pre>{@code
  * ModelRegistry registry = ModelRegistry.defaults().toBuilder()
@@ -35,9 +35,8 @@ import java.util.stream.Collectors;
  *     .build();
  * }</pre>
  *
- * <p>A model is looked up by {@code provider:name} ({@code cohere:embed-v4.0}) or by its bare
- * name when only one provider has a model of that name. Registries are immutable and
- * thread-safe.
+ * <p>A model is looked up by {@code provider:name} ({@code cohere:embed-v4.0}) or by its bare name
+ * when only one provider has a model of that name. Registries are immutable and thread-safe.
  */
 public final class ModelRegistry {
 
@@ -56,7 +55,8 @@ public final class ModelRegistry {
     if (registry == null) {
       try (InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCE)) {
         if (in == null) {
-          throw new IllegalStateException("The bundled model list " + RESOURCE + " is missing from the classpath");
+          throw new IllegalStateException(
+              "The bundled model list " + RESOURCE + " is missing from the classpath");
         }
         registry = builder().load(in).build();
       } catch (IOException e) {
@@ -94,12 +94,18 @@ public final class ModelRegistry {
     String key = model.trim();
     int colon = key.indexOf(':');
     if (colon > 0) {
-      return Optional.ofNullable(byId.get(key.substring(0, colon).toLowerCase(Locale.ROOT) + key.substring(colon)));
+      return Optional.ofNullable(
+          byId.get(key.substring(0, colon).toLowerCase(Locale.ROOT) + key.substring(colon)));
     }
-    List<ModelSpec> matches = byId.values().stream().filter(m -> m.name().equals(key)).collect(Collectors.toList());
+    List<ModelSpec> matches =
+        byId.values().stream().filter(m -> m.name().equals(key)).collect(Collectors.toList());
     if (matches.size() > 1) {
-      throw new IllegalArgumentException("Model name '" + key + "' is ambiguous: "
-          + matches.stream().map(ModelSpec::id).collect(Collectors.joining(", ")) + ". Use provider:name.");
+      throw new IllegalArgumentException(
+          "Model name '"
+              + key
+              + "' is ambiguous: "
+              + matches.stream().map(ModelSpec::id).collect(Collectors.joining(", "))
+              + ". Use provider:name.");
     }
     return matches.stream().findFirst();
   }
@@ -110,10 +116,18 @@ public final class ModelRegistry {
    * @throws IllegalArgumentException if no such model is registered
    */
   public ModelSpec get(String model) {
-    return find(model).orElseThrow(() -> new IllegalArgumentException("Unknown embedding model '" + model
-        + "'. Known models: " + String.join(", ", new TreeSet<>(byId.keySet()))
-        + ". Register it with ModelRegistry.defaults().toBuilder().add(ModelSpec.builder(...).build()),"
-        + " or for an OpenAI-compatible server use \"openai:" + model + "\" with a baseUrl and dimensions."));
+    return find(model)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "Unknown embedding model '"
+                        + model
+                        + "'. Known models: "
+                        + String.join(", ", new TreeSet<>(byId.keySet()))
+                        + ". Register it with ModelRegistry.defaults().toBuilder().add(ModelSpec.builder(...).build()),"
+                        + " or for an OpenAI-compatible server use \"openai:"
+                        + model
+                        + "\" with a baseUrl and dimensions."));
   }
 
   @Override
@@ -137,9 +151,9 @@ public final class ModelRegistry {
     /**
      * Adds the models of a JSON array in the format of the bundled {@code models.json}: objects
      * with {@code provider}, {@code name}, {@code dimensions}, optional {@code reducibleFrom} or
-     * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string),
-     * {@code maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest} and
-     * {@code tokenizer}.
+     * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), {@code
+     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest} and {@code
+     * tokenizer}.
      *
      * @throws IllegalArgumentException naming the entry, if one is not a valid model
      */
@@ -152,8 +166,9 @@ public final class ModelRegistry {
       for (int i = 0; i < root.size(); i++) {
         JsonNode n = root.get(i);
         try {
-          ModelSpec.Builder b = ModelSpec.builder(text(n, "provider"), text(n, "name"))
-              .dimensions(n.path("dimensions").asInt());
+          ModelSpec.Builder b =
+              ModelSpec.builder(text(n, "provider"), text(n, "name"))
+                  .dimensions(n.path("dimensions").asInt());
           if (n.has("reducibleFrom")) {
             b.reducibleFrom(n.get("reducibleFrom").asInt());
           }
@@ -179,7 +194,8 @@ public final class ModelRegistry {
           }
           parsed.add(b.build());
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException("Model entry " + i + " is invalid: " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "Model entry " + i + " is invalid: " + e.getMessage(), e);
         }
       }
       parsed.forEach(this::add);

@@ -8,20 +8,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Everything Embed4j needs to know about one embedding model to batch, validate and price
- * requests without asking the server: its provider, dimensions, limits, price and tokenizer.
+ * Everything Embed4j needs to know about one embedding model to batch, validate and price requests
+ * without asking the server: its provider, dimensions, limits, price and tokenizer.
  *
- * <p>Instances are immutable and thread-safe. The bundled models are listed by
- * {@link ModelRegistry#defaults()}; describe another one with {@link #builder(String, String)}
- * and register it with {@link ModelRegistry.Builder#add(ModelSpec)}.
+ * <p>Instances are immutable and thread-safe. The bundled models are listed by {@link
+ * ModelRegistry#defaults()}; describe another one with {@link #builder(String, String)} and
+ * register it with {@link ModelRegistry.Builder#add(ModelSpec)}.
  *
  * <pre>{@code
- * ModelSpec nomic = ModelSpec.builder("openai", "nomic-embed-text")
- *     .dimensions(768)
- *     .pricePerMillionTokens(BigDecimal.ZERO)
- *     .maxInputsPerRequest(512).maxTokensPerInput(8192).maxTokensPerRequest(100_000)
- *     .tokenizer(ModelSpec.TOKENIZER_ESTIMATE)
- *     .build();
+ * ModelSpec nomic = ModelSpec.builder("openai", "nomic-embed-text").dimensions(768)
+ *     .maxInputsPerRequest(512).maxTokensPerInput(8192).maxTokensPerRequest(100_000).build();
  * }</pre>
  */
 public final class ModelSpec {
@@ -64,8 +60,8 @@ public final class ModelSpec {
   /**
    * Starts describing a model.
    *
-   * @param provider the provider id: {@code openai} (also for OpenAI-compatible servers),
-   *     {@code cohere}, or the id of a custom {@link dev.embed4j.spi.EmbeddingProvider}
+   * @param provider the provider id: {@code openai} (also for OpenAI-compatible servers), {@code
+   *     cohere}, or the id of a custom {@link dev.embed4j.spi.EmbeddingProvider}
    * @param name the model name the provider's API expects
    */
   public static Builder builder(String provider, String name) {
@@ -112,8 +108,8 @@ public final class ModelSpec {
   }
 
   /**
-   * Whether a request for vectors of {@code requested} dimensions is valid for this model:
-   * the native dimension always is; others only where the model accepts them.
+   * Whether a request for vectors of {@code requested} dimensions is valid for this model: the
+   * native dimension always is; others only where the model accepts them.
    */
   public boolean acceptsDimensions(int requested) {
     if (requested == dimensions) {
@@ -145,7 +141,9 @@ public final class ModelSpec {
 
   /** US dollars for {@code tokens} input tokens at this model's price. */
   public BigDecimal cost(long tokens) {
-    return pricePerMillionTokens.multiply(BigDecimal.valueOf(tokens)).divide(MILLION, MathContext.DECIMAL64);
+    return pricePerMillionTokens
+        .multiply(BigDecimal.valueOf(tokens))
+        .divide(MILLION, MathContext.DECIMAL64);
   }
 
   /** The most texts one request may carry. */
@@ -201,9 +199,16 @@ public final class ModelSpec {
 
   @Override
   public String toString() {
-    return "ModelSpec{" + id() + ", " + dimensions + " dims, $" + pricePerMillionTokens.toPlainString()
-        + "/1M tokens, " + maxInputsPerRequest + " inputs/request, " + maxTokensPerInput
-        + " tokens/input, " + maxTokensPerRequest + " tokens/request, tokenizer " + tokenizer + "}";
+    return String.format(
+        "ModelSpec{%s, %d dims, $%s/1M tokens, %d inputs/request, %d tokens/input, %d tokens/request,"
+            + " tokenizer %s}",
+        id(),
+        dimensions,
+        pricePerMillionTokens.toPlainString(),
+        maxInputsPerRequest,
+        maxTokensPerInput,
+        maxTokensPerRequest,
+        tokenizer);
   }
 
   /** Builds a {@link ModelSpec}; every setter checks its argument at once. */
@@ -223,7 +228,8 @@ public final class ModelSpec {
       Objects.requireNonNull(provider, "provider");
       Objects.requireNonNull(name, "name");
       if (provider.isBlank() || provider.contains(":")) {
-        throw new IllegalArgumentException("provider must be a non-blank id without ':', was '" + provider + "'");
+        throw new IllegalArgumentException(
+            "provider must be a non-blank id without ':', was '" + provider + "'");
       }
       if (name.isBlank()) {
         throw new IllegalArgumentException("model name must not be blank");
@@ -234,15 +240,13 @@ public final class ModelSpec {
 
     /** The native dimension of the model's vectors (required). */
     public Builder dimensions(int dimensions) {
-      requirePositive("dimensions", dimensions);
-      this.dimensions = dimensions;
+      this.dimensions = requirePositive("dimensions", dimensions);
       return this;
     }
 
     /** The model accepts any dimension from {@code min} up to its native one (OpenAI v3 models). */
     public Builder reducibleFrom(int min) {
-      requirePositive("reducibleFrom", min);
-      this.minReducedDimensions = min;
+      this.minReducedDimensions = requirePositive("reducibleFrom", min);
       return this;
     }
 
@@ -260,7 +264,8 @@ public final class ModelSpec {
     public Builder pricePerMillionTokens(BigDecimal price) {
       Objects.requireNonNull(price, "pricePerMillionTokens");
       if (price.signum() < 0) {
-        throw new IllegalArgumentException("pricePerMillionTokens must not be negative, was " + price);
+        throw new IllegalArgumentException(
+            "pricePerMillionTokens must not be negative, was " + price);
       }
       this.pricePerMillionTokens = price;
       return this;
@@ -268,55 +273,76 @@ public final class ModelSpec {
 
     /** The most texts one request may carry (default 2048). */
     public Builder maxInputsPerRequest(int max) {
-      requirePositive("maxInputsPerRequest", max);
-      this.maxInputsPerRequest = max;
+      this.maxInputsPerRequest = requirePositive("maxInputsPerRequest", max);
       return this;
     }
 
     /** The most tokens one text may have (default 8192). */
     public Builder maxTokensPerInput(int max) {
-      requirePositive("maxTokensPerInput", max);
-      this.maxTokensPerInput = max;
+      this.maxTokensPerInput = requirePositive("maxTokensPerInput", max);
       return this;
     }
 
     /** The most tokens one request may carry in all (default 300,000). */
     public Builder maxTokensPerRequest(int max) {
-      requirePositive("maxTokensPerRequest", max);
-      this.maxTokensPerRequest = max;
+      this.maxTokensPerRequest = requirePositive("maxTokensPerRequest", max);
       return this;
     }
 
     /** {@link #TOKENIZER_CL100K} or {@link #TOKENIZER_ESTIMATE} (default). */
     public Builder tokenizer(String tokenizer) {
       if (!TOKENIZER_CL100K.equals(tokenizer) && !TOKENIZER_ESTIMATE.equals(tokenizer)) {
-        throw new IllegalArgumentException("tokenizer must be '" + TOKENIZER_CL100K + "' or '"
-            + TOKENIZER_ESTIMATE + "', was '" + tokenizer + "'");
+        throw new IllegalArgumentException(
+            "tokenizer must be '"
+                + TOKENIZER_CL100K
+                + "' or '"
+                + TOKENIZER_ESTIMATE
+                + "', was '"
+                + tokenizer
+                + "'");
       }
       this.tokenizer = tokenizer;
       return this;
     }
 
-    /** @throws IllegalStateException if the dimensions were not set */
+    /**
+     * @throws IllegalStateException if the dimensions were not set or the limits contradict
+     */
     public ModelSpec build() {
       if (dimensions == 0) {
-        throw new IllegalStateException("dimensions of model " + provider + ":" + name + " must be set");
+        throw new IllegalStateException(
+            "dimensions of model " + provider + ":" + name + " must be set");
       }
       if (minReducedDimensions > dimensions) {
-        throw new IllegalStateException("reducibleFrom(" + minReducedDimensions + ") exceeds the native dimensions "
-            + dimensions + " of " + provider + ":" + name);
+        throw new IllegalStateException(
+            "reducibleFrom("
+                + minReducedDimensions
+                + ") exceeds the native dimensions "
+                + dimensions
+                + " of "
+                + provider
+                + ":"
+                + name);
       }
       if (maxTokensPerInput > maxTokensPerRequest) {
-        throw new IllegalStateException("maxTokensPerInput " + maxTokensPerInput + " exceeds maxTokensPerRequest "
-            + maxTokensPerRequest + " of " + provider + ":" + name);
+        throw new IllegalStateException(
+            "maxTokensPerInput "
+                + maxTokensPerInput
+                + " exceeds maxTokensPerRequest "
+                + maxTokensPerRequest
+                + " of "
+                + provider
+                + ":"
+                + name);
       }
       return new ModelSpec(this);
     }
 
-    private static void requirePositive(String what, int value) {
+    private static int requirePositive(String what, int value) {
       if (value <= 0) {
         throw new IllegalArgumentException(what + " must be positive, was " + value);
       }
+      return value;
     }
   }
 }

@@ -72,7 +72,9 @@ public class ProviderException extends Embed4jException {
     return Optional.ofNullable(requestId);
   }
 
-  /** How long the server asked to wait ({@code retry-after-ms} / {@code retry-after}), if it did. */
+  /**
+   * How long the server asked to wait ({@code retry-after-ms} / {@code retry-after}), if it did.
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
@@ -84,8 +86,8 @@ public class ProviderException extends Embed4jException {
 
   /**
    * Describes a provider failure and creates the exception of the type that tells the engine what
-   * to do: the one place where a status and an error code are mapped to rate-limited, key
-   * rejected, quota exhausted, retryable or not.
+   * to do: the one place where a status and an error code are mapped to rate-limited, key rejected,
+   * quota exhausted, retryable or not.
    */
   public static final class Builder {
     private final String provider;
@@ -160,11 +162,13 @@ public class ProviderException extends Embed4jException {
         return new AuthenticationException(this, message + ". Check the API key.");
       }
       if (status == 403) {
-        return new AuthenticationException(this, message + ". Check the key's permissions for this model.");
+        return new AuthenticationException(
+            this, message + ". Check the key's permissions for this model.");
       }
       if (status == 429) {
         return QuotaExhaustedException.CODE.equals(errorCode)
-            ? new QuotaExhaustedException(this, message + ". The account's quota is used up: retrying will not help.")
+            ? new QuotaExhaustedException(
+                this, message + ". The account's quota is used up: retrying will not help.")
             : new RateLimitException(this, message);
       }
       boolean byStatus = status == 0 || status == 408 || status == 409 || status >= 500;

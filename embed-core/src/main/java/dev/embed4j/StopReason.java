@@ -1,9 +1,9 @@
 package dev.embed4j;
 
 /**
- * Why a run stopped sending before all its batches were embedded. The batches it did not embed
- * fail with an {@link Embed4jException} whose {@link Embed4jException#stopReason()} is this
- * reason, and {@link EmbeddingRun#stopReason()} reports it for the run.
+ * Why a run stopped sending before all its batches were embedded. The batches it did not embed fail
+ * with an {@link Embed4jException} whose {@link Embed4jException#stopReason()} is this reason, and
+ * {@link EmbeddingRun#stopReason()} reports it for the run.
  */
 public enum StopReason {
   /** The run's future was cancelled, or the waiting thread was interrupted. */

@@ -35,8 +35,12 @@ class CohereEmbedderTest {
   }
 
   private Embedder.Builder builder(String model) {
-    return Embedder.builder().model(model).apiKey("co-test-key").baseUrl(server.url("/").toString())
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5)).learnRateLimits(false)
+    return Embedder.builder()
+        .model(model)
+        .apiKey("co-test-key")
+        .baseUrl(server.url("/").toString())
+        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .learnRateLimits(false)
         .requestTimeout(Duration.ofSeconds(5));
   }
 
@@ -70,7 +74,12 @@ class CohereEmbedderTest {
   @Test
   void sendsTheInputTypeAndOutputDimensionOfEmbedV4() throws Exception {
     server.enqueue(Replies.cohere(List.of(Replies.vector(1, 512)), 3));
-    embedder = builder("embed-v4.0").inputType(InputType.SEARCH_QUERY).dimensions(512).truncate(true).build();
+    embedder =
+        builder("embed-v4.0")
+            .inputType(InputType.SEARCH_QUERY)
+            .dimensions(512)
+            .truncate(true)
+            .build();
 
     EmbeddingRun run = embedder.embed(List.of("query"));
 
@@ -89,7 +98,8 @@ class CohereEmbedderTest {
       int n = i < 2 ? 96 : 8;
       server.enqueue(Replies.cohere(java.util.Collections.nCopies(n, Replies.vector(i, 384)), n));
     }
-    List<String> texts = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "text " + i).toList();
+    List<String> texts =
+        java.util.stream.IntStream.range(0, 200).mapToObj(i -> "text " + i).toList();
 
     EmbeddingRun run = embedder.embed(texts);
 
@@ -102,8 +112,11 @@ class CohereEmbedderTest {
 
   @Test
   void aCohere429IsRetriedAfterRetryAfterSeconds() {
-    server.enqueue(Replies.json(429, "{\"message\":\"You are using a Trial key, which is limited to 100 API calls / minute\"}")
-        .setHeader("retry-after", "0"));
+    server.enqueue(
+        Replies.json(
+                429,
+                "{\"message\":\"You are using a Trial key, which is limited to 100 API calls / minute\"}")
+            .setHeader("retry-after", "0"));
     server.enqueue(Replies.cohere(List.of(Replies.vector(3, 1024)), 2));
     embedder = builder("embed-english-v3.0").build();
 

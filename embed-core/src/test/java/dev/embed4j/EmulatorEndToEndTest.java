@@ -10,7 +10,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Whole runs against the local emulator of both APIs: every vector checked, every token accounted. */
+/**
+ * Whole runs against the local emulator of both APIs: every vector checked, every token accounted.
+ */
 class EmulatorEndToEndTest {
   private EmbeddingEmulator emulator;
   private Embedder embedder;
@@ -26,13 +28,16 @@ class EmulatorEndToEndTest {
   }
 
   static List<String> texts(int n) {
-    return IntStream.range(0, n).mapToObj(i -> "Document " + i + " about topic " + (i % 97) + ".").toList();
+    return IntStream.range(0, n)
+        .mapToObj(i -> "Document " + i + " about topic " + (i % 97) + ".")
+        .toList();
   }
 
   static void assertEveryVector(EmbeddingRun run, String model, String inputType, int dims) {
     List<float[]> vectors = run.vectors();
     for (int i = 0; i < vectors.size(); i++) {
-      float[] expected = EmbeddingEmulator.expectedVector(model, inputType, run.texts().get(i), dims);
+      float[] expected =
+          EmbeddingEmulator.expectedVector(model, inputType, run.texts().get(i), dims);
       assertThat(vectors.get(i)).as("vector of input %d", i).containsExactly(expected);
     }
   }
@@ -40,38 +45,63 @@ class EmulatorEndToEndTest {
   @Test
   void thousandsOfTextsInParallelBatchesLandAtTheirIndexWithExactTokensAndCost() {
     emulator = EmbeddingEmulator.builder().shuffleOrder(true).latency(Duration.ofMillis(5)).start();
-    embedder = Embedder.builder().model("text-embedding-3-small").apiKey("sk-emulator").baseUrl(emulator.baseUrl())
-        .batchSize(64).maxConcurrentRequests(16).build();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("sk-emulator")
+            .baseUrl(emulator.baseUrl())
+            .batchSize(64)
+            .maxConcurrentRequests(16)
+            .build();
     List<String> texts = texts(5_000);
 
     EmbeddingRun run = embedder.embed(texts);
 
     assertEveryVector(run, "text-embedding-3-small", null, 1536);
     assertThat(run.batches()).hasSize(79);
-    assertThat(emulator.stats().batchSizes()).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(64));
-    assertThat(emulator.stats().maxInFlight()).as("batches really run in parallel").isGreaterThan(1);
+    assertThat(emulator.stats().batchSizes())
+        .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(64));
+    assertThat(emulator.stats().maxInFlight())
+        .as("batches really run in parallel")
+        .isGreaterThan(1);
     long billed = emulator.stats().tokensBilled();
     assertThat(run.tokens()).isEqualTo(billed);
-    assertThat(run.tokens()).isEqualTo(texts.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum());
-    assertThat(run.cost()).isEqualByComparingTo(new BigDecimal("0.02").multiply(BigDecimal.valueOf(billed))
-        .divide(BigDecimal.valueOf(1_000_000)));
-    assertThat(embedder.estimate(texts).tokens()).as("the dry run predicts the bill").isEqualTo(billed);
+    assertThat(run.tokens())
+        .isEqualTo(texts.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum());
+    assertThat(run.cost())
+        .isEqualByComparingTo(
+            new BigDecimal("0.02")
+                .multiply(BigDecimal.valueOf(billed))
+                .divide(BigDecimal.valueOf(1_000_000)));
+    assertThat(embedder.estimate(texts).tokens())
+        .as("the dry run predicts the bill")
+        .isEqualTo(billed);
   }
 
   @Test
   void batchesAreBoundedByTheThreeHundredThousandTokenCapNotOnlyByCount() {
     emulator = EmbeddingEmulator.builder().start();
-    embedder = Embedder.builder().model("text-embedding-3-large").apiKey("sk-emulator").baseUrl(emulator.baseUrl())
-        .batchSize(2048).maxConcurrentRequests(4).build();
-    // 80 texts of about 8,000 tokens: 640,000 tokens, which one count-only batch of 80 would send at once.
-    List<String> texts = IntStream.range(0, 80).mapToObj(i -> ("chunk" + i + " ").repeat(4000)).toList();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-large")
+            .apiKey("sk-emulator")
+            .baseUrl(emulator.baseUrl())
+            .batchSize(2048)
+            .maxConcurrentRequests(4)
+            .build();
+    // 80 texts of about 8,000 tokens: 640,000 tokens, which one count-only batch of 80 would send
+    // at once.
+    List<String> texts =
+        IntStream.range(0, 80).mapToObj(i -> ("chunk" + i + " ").repeat(4000)).toList();
     long tokens = texts.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum();
     assertThat(tokens).isGreaterThan(300_000);
 
     EmbeddingRun run = embedder.embed(texts);
 
     assertThat(run.isComplete()).isTrue();
-    assertThat(emulator.stats().requests(400)).as("the emulator enforces the cap; nothing was refused").isZero();
+    assertThat(emulator.stats().requests(400))
+        .as("the emulator enforces the cap; nothing was refused")
+        .isZero();
     assertThat(run.batches()).allSatisfy(b -> assertThat(b.tokens()).isLessThanOrEqualTo(300_000));
     assertThat(run.batches()).hasSize((int) Math.ceil(tokens / 300_000.0));
     assertThat(run.tokens()).isEqualTo(tokens);
@@ -81,8 +111,13 @@ class EmulatorEndToEndTest {
   @Test
   void floatRepliesFromServersThatIgnoreBase64DecodeToTheSameVectors() {
     emulator = EmbeddingEmulator.builder().ignoreEncodingFormat(true).start();
-    embedder = Embedder.builder().model("text-embedding-3-small").apiKey("k").baseUrl(emulator.baseUrl())
-        .dimensions(512).build();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("k")
+            .baseUrl(emulator.baseUrl())
+            .dimensions(512)
+            .build();
 
     EmbeddingRun run = embedder.embed(texts(300));
 
@@ -92,8 +127,13 @@ class EmulatorEndToEndTest {
   @Test
   void cohereQueriesAndDocumentsAreEmbeddedWithTheirInputType() {
     emulator = EmbeddingEmulator.builder().start();
-    embedder = Embedder.builder().model("cohere:embed-english-v3.0").apiKey("co-k").baseUrl(emulator.baseUrl())
-        .maxConcurrentRequests(8).build();
+    embedder =
+        Embedder.builder()
+            .model("cohere:embed-english-v3.0")
+            .apiKey("co-k")
+            .baseUrl(emulator.baseUrl())
+            .maxConcurrentRequests(8)
+            .build();
     List<String> texts = texts(500);
 
     EmbeddingRun documents = embedder.embed(texts);
@@ -111,20 +151,33 @@ class EmulatorEndToEndTest {
   @Test
   void embedV4WithAReducedOutputDimension() {
     emulator = EmbeddingEmulator.builder().start();
-    embedder = Embedder.builder().model("cohere:embed-v4.0").apiKey("co-k").baseUrl(emulator.baseUrl())
-        .dimensions(256).build();
+    embedder =
+        Embedder.builder()
+            .model("cohere:embed-v4.0")
+            .apiKey("co-k")
+            .baseUrl(emulator.baseUrl())
+            .dimensions(256)
+            .build();
 
     EmbeddingRun run = embedder.embed(texts(200));
 
     assertEveryVector(run, "embed-v4.0", "search_document", 256);
-    assertThat(run.cost()).isEqualByComparingTo(new BigDecimal("0.12").multiply(BigDecimal.valueOf(run.tokens()))
-        .divide(BigDecimal.valueOf(1_000_000)));
+    assertThat(run.cost())
+        .isEqualByComparingTo(
+            new BigDecimal("0.12")
+                .multiply(BigDecimal.valueOf(run.tokens()))
+                .divide(BigDecimal.valueOf(1_000_000)));
   }
 
   @Test
   void embedAsyncCompletesWithTheSameResult() throws Exception {
     emulator = EmbeddingEmulator.builder().start();
-    embedder = Embedder.builder().model("text-embedding-3-small").apiKey("k").baseUrl(emulator.baseUrl()).build();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("k")
+            .baseUrl(emulator.baseUrl())
+            .build();
 
     EmbeddingRun run = embedder.embedAsync(texts(1000)).get();
 

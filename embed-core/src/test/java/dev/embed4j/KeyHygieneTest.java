@@ -28,32 +28,48 @@ class KeyHygieneTest {
     StringBuilder messages = new StringBuilder();
     System.setErr(capture);
     System.setOut(capture);
-    try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().apiKeys("another-key")
-        .faults(Faults.builder().serverErrorRate(0.3).seed(1).build()).start()) {
-      EmbedListener recorder = new EmbedListener() {
-        @Override
-        public void runStarted(RunStarted event) {
-          events.add(event);
-        }
+    try (EmbeddingEmulator emulator =
+        EmbeddingEmulator.builder()
+            .apiKeys("another-key")
+            .faults(Faults.builder().serverErrorRate(0.3).seed(1).build())
+            .start()) {
+      EmbedListener recorder =
+          new EmbedListener() {
+            @Override
+            public void runStarted(String runId, CostEstimate plan) {
+              events.add(new Events.RunStarted(runId, plan));
+            }
 
-        @Override
-        public void batchFailed(BatchOutcome batch) {
-          events.add(batch);
-        }
+            @Override
+            public void batchFailed(BatchOutcome batch) {
+              events.add(batch);
+            }
 
-        @Override
-        public void retryScheduled(RetryScheduled event) {
-          events.add(event);
-        }
+            @Override
+            public void retryScheduled(
+                String runId,
+                String model,
+                int batchId,
+                int attempt,
+                Duration delay,
+                Embed4jException reason) {
+              events.add(new Events.RetryScheduled(runId, model, batchId, attempt, delay, reason));
+            }
 
-        @Override
-        public void runFinished(EmbeddingRun run) {
-          events.add(run);
-        }
-      };
+            @Override
+            public void runFinished(EmbeddingRun run) {
+              events.add(run);
+            }
+          };
       // A rejected key (401) and server faults, with progress logging on.
-      try (Embedder embedder = Embedder.builder().apiKey(KEY).baseUrl(emulator.baseUrl()).showProgress(true)
-          .batchSize(5).listener(recorder).build()) {
+      try (Embedder embedder =
+          Embedder.builder()
+              .apiKey(KEY)
+              .baseUrl(emulator.baseUrl())
+              .showProgress(true)
+              .batchSize(5)
+              .listener(recorder)
+              .build()) {
         EmbeddingRun run = embedder.embed(EmulatorEndToEndTest.texts(40));
         messages.append(embedder).append('\n');
         for (BatchOutcome b : run.batches()) {
@@ -83,16 +99,24 @@ class KeyHygieneTest {
     assertThat(messages).contains("HTTP 401");
     assertThat(log).doesNotContain(KEY).doesNotContain("TOPSECRET");
     assertThat(messages.toString()).doesNotContain("TOPSECRET");
-    assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(String.valueOf(e)).doesNotContain("TOPSECRET"));
+    assertThat(events)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(String.valueOf(e)).doesNotContain("TOPSECRET"));
   }
 
   @Test
   void aRedirectIsNotFollowedSoTheKeyNeverReachesAnotherHost() throws Exception {
-    try (MockWebServer provider = new MockWebServer(); MockWebServer elsewhere = new MockWebServer()) {
+    try (MockWebServer provider = new MockWebServer();
+        MockWebServer elsewhere = new MockWebServer()) {
       elsewhere.start();
-      provider.enqueue(new MockResponse().setResponseCode(307).setHeader("Location", elsewhere.url("/steal")));
-      try (Embedder embedder = Embedder.builder().apiKey(KEY).baseUrl(provider.url("/").toString())
-          .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).build()) {
+      provider.enqueue(
+          new MockResponse().setResponseCode(307).setHeader("Location", elsewhere.url("/steal")));
+      try (Embedder embedder =
+          Embedder.builder()
+              .apiKey(KEY)
+              .baseUrl(provider.url("/").toString())
+              .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+              .build()) {
         EmbeddingRun run = embedder.embed(List.of("x"));
         assertThat(run.isComplete()).isFalse();
       }

@@ -41,8 +41,12 @@ class ListenerAndCancellationTest {
   }
 
   private Embedder.Builder builder() {
-    return Embedder.builder().model("text-embedding-3-small").apiKey("sk-test").baseUrl(server.url("/").toString())
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)).learnRateLimits(false)
+    return Embedder.builder()
+        .model("text-embedding-3-small")
+        .apiKey("sk-test")
+        .baseUrl(server.url("/").toString())
+        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+        .learnRateLimits(false)
         .requestTimeout(Duration.ofSeconds(10));
   }
 
@@ -55,7 +59,8 @@ class ListenerAndCancellationTest {
           JsonNode input = JSON.readTree(request.getBody().readUtf8()).get("input");
           int n = input.size();
           int first = Integer.parseInt(input.get(0).asText().substring(1));
-          return Replies.openAiInOrder(n, first, 1536, n * 2).setHeadersDelay(delayMs, TimeUnit.MILLISECONDS);
+          return Replies.openAiInOrder(n, first, 1536, n * 2)
+              .setHeadersDelay(delayMs, TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
           return Replies.openAiError(400, "test_dispatcher", String.valueOf(e));
         }
@@ -71,57 +76,74 @@ class ListenerAndCancellationTest {
   void listenersSeeEveryBatchAndOneRunFinished_andABrokenListenerBreaksNothing() {
     server.setDispatcher(echo(0));
     List<String> events = new CopyOnWriteArrayList<>();
-    EmbedListener recorder = new EmbedListener() {
-      @Override
-      public void runStarted(RunStarted event) {
-        events.add("started " + event.texts() + " texts " + event.batches() + " batches");
-      }
+    EmbedListener recorder =
+        new EmbedListener() {
+          @Override
+          public void runStarted(String runId, CostEstimate plan) {
+            events.add("started " + plan.texts() + " texts " + plan.batches() + " batches");
+          }
 
-      @Override
-      public void batchSucceeded(BatchOutcome batch) {
-        events.add("batch " + batch.id() + " " + batch.tokens());
-      }
+          @Override
+          public void batchSucceeded(BatchOutcome batch) {
+            events.add("batch " + batch.id() + " " + batch.tokens());
+          }
 
-      @Override
-      public void runFinished(EmbeddingRun run) {
-        events.add("finished " + run.tokens());
-      }
-    };
-    EmbedListener broken = new EmbedListener() {
-      @Override
-      public void batchSucceeded(BatchOutcome batch) {
-        throw new IllegalStateException("listener bug");
-      }
-    };
-    embedder = builder().batchSize(10).maxConcurrentRequests(4).listener(broken).listener(recorder).build();
+          @Override
+          public void runFinished(EmbeddingRun run) {
+            events.add("finished " + run.tokens());
+          }
+        };
+    EmbedListener broken =
+        new EmbedListener() {
+          @Override
+          public void batchSucceeded(BatchOutcome batch) {
+            throw new IllegalStateException("listener bug");
+          }
+        };
+    embedder =
+        builder()
+            .batchSize(10)
+            .maxConcurrentRequests(4)
+            .listener(broken)
+            .listener(recorder)
+            .build();
 
     EmbeddingRun run = embedder.embed(texts(35));
 
     assertThat(run.isComplete()).isTrue();
-    assertThat(run.vectors()).extracting(v -> (int) v[0]).containsExactlyElementsOf(
-        java.util.stream.IntStream.range(0, 35).boxed().toList());
+    assertThat(run.vectors())
+        .extracting(v -> (int) v[0])
+        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 35).boxed().toList());
     assertThat(events.get(0)).isEqualTo("started 35 texts 4 batches");
-    assertThat(events.subList(1, 5)).containsExactlyInAnyOrder("batch 0 20", "batch 1 20", "batch 2 20", "batch 3 10");
+    assertThat(events.subList(1, 5))
+        .containsExactlyInAnyOrder("batch 0 20", "batch 1 20", "batch 2 20", "batch 3 10");
     assertThat(events.get(5)).isEqualTo("finished 70");
   }
 
   @Test
   void cancellingTheFutureCancelsCallsUnderWayAndSendsNothingMore() throws Exception {
     CountDownLatch firstArrived = new CountDownLatch(1);
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        firstArrived.countDown();
-        return Replies.openAiInOrder(1, 0, 1536, 1).setHeadersDelay(3, TimeUnit.SECONDS);
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            firstArrived.countDown();
+            return Replies.openAiInOrder(1, 0, 1536, 1).setHeadersDelay(3, TimeUnit.SECONDS);
+          }
+        });
     CompletableFuture<EmbeddingRun> finished = new CompletableFuture<>();
-    embedder = builder().batchSize(1).maxConcurrentRequests(2).listener(new EmbedListener() {
-      @Override
-      public void runFinished(EmbeddingRun run) {
-        finished.complete(run);
-      }
-    }).build();
+    embedder =
+        builder()
+            .batchSize(1)
+            .maxConcurrentRequests(2)
+            .listener(
+                new EmbedListener() {
+                  @Override
+                  public void runFinished(EmbeddingRun run) {
+                    finished.complete(run);
+                  }
+                })
+            .build();
 
     CompletableFuture<EmbeddingRun> future = embedder.embedAsync(texts(10));
     assertThat(firstArrived.await(10, TimeUnit.SECONDS)).isTrue();
@@ -131,19 +153,22 @@ class ListenerAndCancellationTest {
     assertThat(future).isCancelled();
     assertThat(run.failedIndices()).hasSize(10);
     assertThat(run.batches().get(9).error().orElseThrow()).hasMessageContaining("was cancelled");
-    assertThat(server.getRequestCount()).as("only calls already under way (at most 2 in flight) were sent")
+    assertThat(server.getRequestCount())
+        .as("only calls already under way (at most 2 in flight) were sent")
         .isBetween(1, 2);
-    org.assertj.core.api.Assertions.assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(future::join)
+        .isInstanceOf(CancellationException.class);
   }
 
   @Test
   void theRunTimeoutCancelsWhatIsNotDone() {
-    server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return Replies.openAiInOrder(1, 0, 1536, 1).setHeadersDelay(3, TimeUnit.SECONDS);
-      }
-    });
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return Replies.openAiInOrder(1, 0, 1536, 1).setHeadersDelay(3, TimeUnit.SECONDS);
+          }
+        });
     embedder = builder().runTimeout(Duration.ofMillis(300)).build();
 
     EmbeddingRun run = embedder.embed(texts(1));
@@ -156,7 +181,12 @@ class ListenerAndCancellationTest {
   void maxCostStopsSendingBeforeTheBudgetIsExceededAndSaysWhichInputsWereNotEmbedded() {
     server.setDispatcher(echo(0));
     // "tN" is 2 tokens; at $0.02/1M a batch of 10 is estimated at $0.0000004. Allow two batches.
-    embedder = builder().batchSize(10).maxConcurrentRequests(1).maxCost(new java.math.BigDecimal("0.0000009")).build();
+    embedder =
+        builder()
+            .batchSize(10)
+            .maxConcurrentRequests(1)
+            .maxCost(new java.math.BigDecimal("0.0000009"))
+            .build();
 
     EmbeddingRun run = embedder.embed(texts(40));
 
@@ -182,7 +212,8 @@ class ListenerAndCancellationTest {
     assertThat(run.isComplete()).isFalse();
     assertThat(run.failedBatches().get(0).error().orElseThrow()).hasMessageContaining("closed");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> embedder.embed(texts(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
@@ -193,7 +224,8 @@ class ListenerAndCancellationTest {
       assertThat(reduced.dimensions()).isEqualTo(256);
       assertThat(reduced.model()).isEqualTo(embedder.model());
     }
-    assertThat(embedder.embed(texts(2)).isComplete()).as("closing a derived embedder leaves the root usable")
+    assertThat(embedder.embed(texts(2)).isComplete())
+        .as("closing a derived embedder leaves the root usable")
         .isTrue();
   }
 

@@ -13,10 +13,17 @@ class ModelRegistryTest {
   @Test
   void bundlesTheEightSeedModelsWithTheirPricesAndLimits() {
     ModelRegistry registry = ModelRegistry.defaults();
-    assertThat(registry.models()).extracting(ModelSpec::id).containsExactly(
-        "openai:text-embedding-3-small", "openai:text-embedding-3-large", "openai:text-embedding-ada-002",
-        "cohere:embed-v4.0", "cohere:embed-english-v3.0", "cohere:embed-english-light-v3.0",
-        "cohere:embed-multilingual-v3.0", "cohere:embed-multilingual-light-v3.0");
+    assertThat(registry.models())
+        .extracting(ModelSpec::id)
+        .containsExactly(
+            "openai:text-embedding-3-small",
+            "openai:text-embedding-3-large",
+            "openai:text-embedding-ada-002",
+            "cohere:embed-v4.0",
+            "cohere:embed-english-v3.0",
+            "cohere:embed-english-light-v3.0",
+            "cohere:embed-multilingual-v3.0",
+            "cohere:embed-multilingual-light-v3.0");
     ModelSpec small = registry.get("text-embedding-3-small");
     assertThat(small.dimensions()).isEqualTo(1536);
     assertThat(small.pricePerMillionTokens()).isEqualByComparingTo("0.02");
@@ -25,7 +32,8 @@ class ModelRegistryTest {
     assertThat(small.maxTokensPerRequest()).isEqualTo(300_000);
     assertThat(small.hasExactTokenizer()).isTrue();
     assertThat(small.acceptsDimensions(1)).isTrue();
-    assertThat(registry.get("text-embedding-3-large").pricePerMillionTokens()).isEqualByComparingTo("0.13");
+    assertThat(registry.get("text-embedding-3-large").pricePerMillionTokens())
+        .isEqualByComparingTo("0.13");
     assertThat(registry.get("text-embedding-ada-002").acceptsDimensions(512)).isFalse();
     ModelSpec v4 = registry.get("cohere:embed-v4.0");
     assertThat(v4.maxInputsPerRequest()).isEqualTo(96);
@@ -44,43 +52,62 @@ class ModelRegistryTest {
 
   @Test
   void usersCanOverrideAndAddModels() {
-    ModelRegistry registry = ModelRegistry.defaults().toBuilder()
-        .add(ModelSpec.builder("openai", "text-embedding-3-small").dimensions(1536).reducibleFrom(1)
-            .pricePerMillionTokens(new BigDecimal("0.01")).tokenizer(ModelSpec.TOKENIZER_CL100K).build())
-        .add(ModelSpec.builder("acme", "tiny").dimensions(64).build())
-        .build();
-    assertThat(registry.get("text-embedding-3-small").pricePerMillionTokens()).isEqualByComparingTo("0.01");
+    ModelRegistry registry =
+        ModelRegistry.defaults().toBuilder()
+            .add(
+                ModelSpec.builder("openai", "text-embedding-3-small")
+                    .dimensions(1536)
+                    .reducibleFrom(1)
+                    .pricePerMillionTokens(new BigDecimal("0.01"))
+                    .tokenizer(ModelSpec.TOKENIZER_CL100K)
+                    .build())
+            .add(ModelSpec.builder("acme", "tiny").dimensions(64).build())
+            .build();
+    assertThat(registry.get("text-embedding-3-small").pricePerMillionTokens())
+        .isEqualByComparingTo("0.01");
     assertThat(registry.get("tiny").provider()).isEqualTo("acme");
     assertThat(ModelRegistry.defaults().get("text-embedding-3-small").pricePerMillionTokens())
-        .as("the defaults are immutable").isEqualByComparingTo("0.02");
+        .as("the defaults are immutable")
+        .isEqualByComparingTo("0.02");
   }
 
   @Test
   void anAmbiguousBareNameAsksForTheProvider() {
-    ModelRegistry registry = ModelRegistry.defaults().toBuilder()
-        .add(ModelSpec.builder("azure", "text-embedding-3-small").dimensions(1536).build()).build();
+    ModelRegistry registry =
+        ModelRegistry.defaults().toBuilder()
+            .add(ModelSpec.builder("azure", "text-embedding-3-small").dimensions(1536).build())
+            .build();
     assertThatThrownBy(() -> registry.find("text-embedding-3-small"))
-        .hasMessageContaining("ambiguous").hasMessageContaining("azure:text-embedding-3-small");
+        .hasMessageContaining("ambiguous")
+        .hasMessageContaining("azure:text-embedding-3-small");
   }
 
   @Test
   void loadsModelsFromJsonAndNamesABadEntry() throws Exception {
-    String json = "[{\"provider\":\"openai\",\"name\":\"m1\",\"dimensions\":8,\"pricePerMillionTokens\":\"1.5\"},"
-        + "{\"provider\":\"openai\",\"name\":\"m2\"}]";
+    String json =
+        "[{\"provider\":\"openai\",\"name\":\"m1\",\"dimensions\":8,\"pricePerMillionTokens\":\"1.5\"},"
+            + "{\"provider\":\"openai\",\"name\":\"m2\"}]";
     assertThatThrownBy(() -> ModelRegistry.builder().load(stream(json)))
-        .hasMessageContaining("Model entry 1 is invalid").hasMessageContaining("dimensions must be positive");
-    ModelRegistry ok = ModelRegistry.builder().load(stream(json.replace(",{\"provider\":\"openai\",\"name\":\"m2\"}", "")))
-        .build();
+        .hasMessageContaining("Model entry 1 is invalid")
+        .hasMessageContaining("dimensions must be positive");
+    ModelRegistry ok =
+        ModelRegistry.builder()
+            .load(stream(json.replace(",{\"provider\":\"openai\",\"name\":\"m2\"}", "")))
+            .build();
     assertThat(ok.get("m1").pricePerMillionTokens()).isEqualByComparingTo("1.5");
   }
 
   @Test
   void modelSpecBuilder_rejectsBadValues() {
-    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").dimensions(0)).hasMessageContaining("dimensions");
+    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").dimensions(0))
+        .hasMessageContaining("dimensions");
     assertThatThrownBy(() -> ModelSpec.builder("open:ai", "x")).hasMessageContaining("without ':'");
-    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").build()).hasMessageContaining("dimensions");
-    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").tokenizer("p50k")).hasMessageContaining("tokenizer");
-    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").pricePerMillionTokens(new BigDecimal("-1")))
+    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").build())
+        .hasMessageContaining("dimensions");
+    assertThatThrownBy(() -> ModelSpec.builder("openai", "x").tokenizer("p50k"))
+        .hasMessageContaining("tokenizer");
+    assertThatThrownBy(
+            () -> ModelSpec.builder("openai", "x").pricePerMillionTokens(new BigDecimal("-1")))
         .hasMessageContaining("negative");
   }
 

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The OpenAI path against scripted replies: wire format, decoding, placement, retries, errors and cost. */
+/**
+ * The OpenAI path against scripted replies: wire format, decoding, placement, retries, errors and
+ * cost.
+ */
 class OpenAiEmbedderTest {
   private static final String KEY = "sk-test-SECRET-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,7 +132,8 @@ class OpenAiEmbedderTest {
     assertThat(server.getRequestCount()).as("an unusable reply is retried").isEqualTo(2);
     assertThat(run.batches().get(0).error().orElseThrow()).hasMessageContaining("appears twice");
     assertThat(run.tokens()).as("nothing usable, nothing counted").isZero();
-    assertThatThrownBy(run::vectors).isInstanceOf(IncompleteRunException.class)
+    assertThatThrownBy(run::vectors)
+        .isInstanceOf(IncompleteRunException.class)
         .hasMessageContaining("batch 0 (inputs 0-1, 2 attempts)");
   }
 
@@ -148,22 +152,36 @@ class OpenAiEmbedderTest {
 
   @Test
   void retriesA429AfterTheServersRetryAfterMs() throws Exception {
-    server.enqueue(Replies.openAiError(429, "rate_limit_exceeded", "Rate limit reached for requests")
-        .setHeader("retry-after-ms", "20"));
+    server.enqueue(
+        Replies.openAiError(429, "rate_limit_exceeded", "Rate limit reached for requests")
+            .setHeader("retry-after-ms", "20"));
     server.enqueue(Replies.openAiInOrder(1, 5, 1536, 3));
-    List<EmbedListener.RetryScheduled> retries = new ArrayList<>();
-    List<EmbedListener.RateLimitWait> waits = new ArrayList<>();
-    embedder = builder().retryBackoff(Duration.ofSeconds(20), Duration.ofSeconds(30)).listener(new EmbedListener() {
-      @Override
-      public void retryScheduled(RetryScheduled event) {
-        retries.add(event);
-      }
+    List<Events.RetryScheduled> retries = new ArrayList<>();
+    List<Events.RateLimitWait> waits = new ArrayList<>();
+    embedder =
+        builder()
+            .retryBackoff(Duration.ofSeconds(20), Duration.ofSeconds(30))
+            .listener(
+                new EmbedListener() {
+                  @Override
+                  public void retryScheduled(
+                      String runId,
+                      String model,
+                      int batchId,
+                      int attempt,
+                      Duration delay,
+                      Embed4jException reason) {
+                    retries.add(
+                        new Events.RetryScheduled(runId, model, batchId, attempt, delay, reason));
+                  }
 
-      @Override
-      public void rateLimitWait(RateLimitWait event) {
-        waits.add(event);
-      }
-    }).build();
+                  @Override
+                  public void rateLimitWait(
+                      String runId, String model, Duration delay, boolean serverRejected) {
+                    waits.add(new Events.RateLimitWait(runId, model, delay, serverRejected));
+                  }
+                })
+            .build();
 
     EmbeddingRun run = embedder.embed(List.of("x"));
 
@@ -171,11 +189,15 @@ class OpenAiEmbedderTest {
     assertThat(server.getRequestCount()).isEqualTo(2);
     assertThat(run.rateLimited()).isEqualTo(1);
     assertThat(run.tokens()).as("only the successful attempt is billed").isEqualTo(3);
-    assertThat(retries).singleElement().satisfies(r -> {
-      assertThat(r.delay()).as("the server's retry-after-ms wins over the 20 s back-off")
-          .isEqualTo(Duration.ofMillis(20));
-      assertThat(r.reason()).isInstanceOf(RateLimitException.class);
-    });
+    assertThat(retries)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.delay())
+                  .as("the server's retry-after-ms wins over the 20 s back-off")
+                  .isEqualTo(Duration.ofMillis(20));
+              assertThat(r.reason()).isInstanceOf(RateLimitException.class);
+            });
     assertThat(waits).singleElement().satisfies(w -> assertThat(w.serverRejected()).isTrue());
   }
 
@@ -228,7 +250,8 @@ class OpenAiEmbedderTest {
   @Test
   void anEmbeddingThatIsNotBase64FailsTheBatch() {
     embedder = builder().maxAttempts(2).build();
-    String bad = "{\"data\":[{\"index\":0,\"embedding\":\"***not base64***\"}],\"usage\":{\"prompt_tokens\":1}}";
+    String bad =
+        "{\"data\":[{\"index\":0,\"embedding\":\"***not base64***\"}],\"usage\":{\"prompt_tokens\":1}}";
     server.enqueue(Replies.json(200, bad));
     server.enqueue(Replies.json(200, bad));
 
@@ -255,21 +278,25 @@ class OpenAiEmbedderTest {
 
   @Test
   void a401StopsTheWholeRunWithoutSendingTheOtherBatches() {
-    server.enqueue(Replies.openAiError(401, "invalid_api_key", "Incorrect API key provided: sk-te*****6789"));
+    server.enqueue(
+        Replies.openAiError(401, "invalid_api_key", "Incorrect API key provided: sk-te*****6789"));
     embedder = builder().batchSize(1).build();
 
     EmbeddingRun run = embedder.embed(List.of("a", "b", "c", "d"));
 
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(run.failedIndices()).containsExactly(0, 1, 2, 3);
-    assertThat(run.batches().get(0).error().orElseThrow()).isInstanceOf(AuthenticationException.class);
-    assertThat(run.batches().get(3).error().orElseThrow()).hasMessageContaining("stopped after batch 0 failed");
+    assertThat(run.batches().get(0).error().orElseThrow())
+        .isInstanceOf(AuthenticationException.class);
+    assertThat(run.batches().get(3).error().orElseThrow())
+        .hasMessageContaining("stopped after batch 0 failed");
     assertThatThrownBy(run::vectors).hasMessageNotContaining(KEY);
   }
 
   @Test
   void insufficientQuotaIsNotRetried() {
-    server.enqueue(Replies.openAiError(429, "insufficient_quota", "You exceeded your current quota"));
+    server.enqueue(
+        Replies.openAiError(429, "insufficient_quota", "You exceeded your current quota"));
     embedder = builder().build();
 
     EmbeddingRun run = embedder.embed(List.of("x"));
@@ -294,12 +321,15 @@ class OpenAiEmbedderTest {
     assertThat(run.vector(0)[0]).isEqualTo(0f);
     assertThat(run.vector(5)[0]).isEqualTo(5f);
     assertThat(run.isEmbedded(2)).isFalse();
-    assertThatThrownBy(() -> run.vector(2)).isInstanceOf(Embed4jException.class).hasMessageContaining("batch 1");
+    assertThatThrownBy(() -> run.vector(2))
+        .isInstanceOf(Embed4jException.class)
+        .hasMessageContaining("batch 1");
     assertThat(run.tokens()).isEqualTo(10);
-    assertThat(run.cost()).isEqualByComparingTo(new BigDecimal("0.02").multiply(BigDecimal.TEN)
-        .divide(BigDecimal.valueOf(1_000_000)));
-    IncompleteRunException e = org.junit.jupiter.api.Assertions.assertThrows(IncompleteRunException.class,
-        run::vectors);
+    assertThat(run.cost())
+        .isEqualByComparingTo(
+            new BigDecimal("0.02").multiply(BigDecimal.TEN).divide(BigDecimal.valueOf(1_000_000)));
+    IncompleteRunException e =
+        org.junit.jupiter.api.Assertions.assertThrows(IncompleteRunException.class, run::vectors);
     assertThat(e.getMessage()).contains("1 of 3 batches (2 of 6 texts)", "batch 1 (inputs 2-3");
     assertThat(e.run()).isSameAs(run);
   }
@@ -320,7 +350,9 @@ class OpenAiEmbedderTest {
     assertThat(second.isComplete()).isTrue();
     assertThat(second.vectors()).extracting(v -> v[0]).containsExactly(0f, 1f, 2f, 3f);
     assertThat(second.tokens()).isEqualTo(9);
-    assertThat(embedder.totalTokens()).as("per-embedder totals count each billed batch once").isEqualTo(9);
+    assertThat(embedder.totalTokens())
+        .as("per-embedder totals count each billed batch once")
+        .isEqualTo(9);
   }
 
   @Test
@@ -333,11 +365,13 @@ class OpenAiEmbedderTest {
 
     assertThat(run.tokens()).isEqualTo(1_500_000);
     assertThat(run.cost()).isEqualByComparingTo("0.03");
-    assertThat(run.batches()).extracting(BatchOutcome::cost)
+    assertThat(run.batches())
+        .extracting(BatchOutcome::cost)
         .usingElementComparator(BigDecimal::compareTo)
         .containsExactly(new BigDecimal("0.02"), new BigDecimal("0.01"));
     assertThat(embedder.totalCost()).isEqualByComparingTo("0.03");
-    assertThat(run.summary()).startsWith("Embedded 2 texts in 2 batches | 1500000 tokens | $0.030000");
+    assertThat(run.summary())
+        .startsWith("Embedded 2 texts in 2 batches | 1500000 tokens | $0.030000");
   }
 
   @Test

@@ -13,15 +13,22 @@ class ReadmeSnippetsTest {
   @Test
   void whenABatchFails() {
     try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start();
-        Embedder embedder = Embedder.builder().apiKey("k").baseUrl(emulator.baseUrl()).maxAttempts(1)
-            .maxConcurrentRequests(1).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1)).build()) {
-      emulator.failNext(1, 500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}");
+        Embedder embedder =
+            Embedder.builder()
+                .apiKey("k")
+                .baseUrl(emulator.baseUrl())
+                .maxAttempts(1)
+                .maxConcurrentRequests(1)
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .build()) {
+      emulator.failNext(
+          1, 500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}");
       List<String> texts = EmulatorEndToEndTest.texts(256);
       // README: When a batch fails
       EmbeddingRun run = embedder.embed(texts);
       if (!run.isComplete()) {
-        run.failedIndices();                  // e.g. [128, 129, ..., 191]
-        run = embedder.retryFailed(run);      // embeds only those, keeps the rest
+        run.failedIndices(); // e.g. [128, 129, ..., 191]
+        run = embedder.retryFailed(run); // embeds only those, keeps the rest
       }
       // end
       assertThat(run.isComplete()).isTrue();

@@ -30,15 +30,34 @@ final class Replies {
     return Base64.getEncoder().encodeToString(buf.array());
   }
 
-  /** An OpenAI reply whose item {@code i} carries marker {@code markers[i]} at {@code index = order[i]}. */
+  /**
+   * An OpenAI reply whose item {@code i} carries marker {@code markers[i]} at {@code index =
+   * order[i]}.
+   */
   static MockResponse openAi(int[] order, float[] markers, int dims, int tokens, boolean asBase64) {
-    String data = IntStream.range(0, order.length).mapToObj(i -> {
-      float[] v = vector(markers[i], dims);
-      String embedding = asBase64 ? "\"" + base64(v) + "\"" : floats(v);
-      return "{\"object\":\"embedding\",\"index\":" + order[i] + ",\"embedding\":" + embedding + "}";
-    }).collect(Collectors.joining(","));
-    return json(200, "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"text-embedding-3-small\","
-        + "\"usage\":{\"prompt_tokens\":" + tokens + ",\"total_tokens\":" + tokens + "}}");
+    String data =
+        IntStream.range(0, order.length)
+            .mapToObj(
+                i -> {
+                  float[] v = vector(markers[i], dims);
+                  String embedding = asBase64 ? "\"" + base64(v) + "\"" : floats(v);
+                  return "{\"object\":\"embedding\",\"index\":"
+                      + order[i]
+                      + ",\"embedding\":"
+                      + embedding
+                      + "}";
+                })
+            .collect(Collectors.joining(","));
+    return json(
+        200,
+        "{\"object\":\"list\",\"data\":["
+            + data
+            + "],\"model\":\"text-embedding-3-small\","
+            + "\"usage\":{\"prompt_tokens\":"
+            + tokens
+            + ",\"total_tokens\":"
+            + tokens
+            + "}}");
   }
 
   /** An in-order OpenAI reply for {@code n} texts, markers {@code first, first+1, ...}. */
@@ -53,17 +72,32 @@ final class Replies {
 
   static MockResponse cohere(List<float[]> vectors, int tokens) {
     String floats = vectors.stream().map(Replies::floats).collect(Collectors.joining(","));
-    return json(200, "{\"id\":\"abc\",\"embeddings\":{\"float\":[" + floats + "]},\"texts\":[],"
-        + "\"meta\":{\"api_version\":{\"version\":\"2\"},\"billed_units\":{\"input_tokens\":" + tokens + "}}}");
+    return json(
+        200,
+        "{\"id\":\"abc\",\"embeddings\":{\"float\":["
+            + floats
+            + "]},\"texts\":[],"
+            + "\"meta\":{\"api_version\":{\"version\":\"2\"},\"billed_units\":{\"input_tokens\":"
+            + tokens
+            + "}}}");
   }
 
   static MockResponse openAiError(int status, String code, String message) {
-    return json(status, "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
-        + "\"param\":null,\"code\":\"" + code + "\"}}");
+    return json(
+        status,
+        "{\"error\":{\"message\":\""
+            + message
+            + "\",\"type\":\"invalid_request_error\","
+            + "\"param\":null,\"code\":\""
+            + code
+            + "\"}}");
   }
 
   static MockResponse json(int status, String body) {
-    return new MockResponse().setResponseCode(status).setHeader("Content-Type", "application/json").setBody(body);
+    return new MockResponse()
+        .setResponseCode(status)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 
   static String floats(float[] v) {

@@ -22,8 +22,12 @@ class ValidationTest {
   @BeforeEach
   void start() throws IOException {
     server.start();
-    embedder = Embedder.builder().model("text-embedding-3-small").apiKey("sk-test")
-        .baseUrl(server.url("/").toString()).build();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("sk-test")
+            .baseUrl(server.url("/").toString())
+            .build();
   }
 
   @AfterEach
@@ -35,15 +39,18 @@ class ValidationTest {
   @Test
   void nullInput_isRefusedWithItsIndex() {
     assertThatThrownBy(() -> embedder.embed(Arrays.asList("ok", null, "ok")))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
-        .hasMessageContaining("Input 1 is null").hasMessageContaining("Nothing was sent");
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
+        .hasMessageContaining("Input 1 is null")
+        .hasMessageContaining("Nothing was sent");
     assertThat(server.getRequestCount()).isZero();
   }
 
   @Test
   void emptyInput_isRefusedWithItsIndex() {
     assertThatThrownBy(() -> embedder.embed(List.of("ok", "ok", "")))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(2))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(2))
         .hasMessageContaining("Input 2 is empty");
     assertThat(server.getRequestCount()).isZero();
   }
@@ -61,7 +68,8 @@ class ValidationTest {
     String huge = "word ".repeat(9000);
     int tokens = dev.embed4j.internal.Tokenizers.count(huge);
     assertThatThrownBy(() -> embedder.embed(List.of("fine", huge)))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
         .hasMessageContaining("Input 1 has " + tokens + " tokens, more than the 8192")
         .hasMessageContaining("truncate(true)");
     assertThat(server.getRequestCount()).isZero();
@@ -72,8 +80,12 @@ class ValidationTest {
     server.enqueue(Replies.openAiInOrder(1, 1, 1536, 8192));
     try (Embedder truncating = embedder.newBuilder().truncate(true).build()) {
       EmbeddingRun run = truncating.embed(List.of("word ".repeat(9000)));
-      String sent = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(server.takeRequest().getBody().readUtf8()).get("input").get(0).asText();
+      String sent =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(server.takeRequest().getBody().readUtf8())
+              .get("input")
+              .get(0)
+              .asText();
       assertThat(dev.embed4j.internal.Tokenizers.count(sent)).isEqualTo(8192);
       assertThat(run.texts().get(0)).as("the run keeps the caller's text").hasSize(45000);
     }
@@ -103,36 +115,60 @@ class ValidationTest {
 
   @Test
   void dimensions_notAcceptedByTheModel_failsAtBuild() {
-    assertThatThrownBy(() -> Embedder.builder().model("text-embedding-ada-002").apiKey("k").dimensions(256).build())
+    assertThatThrownBy(
+            () ->
+                Embedder.builder()
+                    .model("text-embedding-ada-002")
+                    .apiKey("k")
+                    .dimensions(256)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("openai:text-embedding-ada-002 does not accept dimensions=256")
         .hasMessageContaining("only its native 1536");
-    assertThatThrownBy(() -> Embedder.builder().model("embed-v4.0").apiKey("k").dimensions(300).build())
+    assertThatThrownBy(
+            () -> Embedder.builder().model("embed-v4.0").apiKey("k").dimensions(300).build())
         .hasMessageContaining("one of [256, 512, 1024, 1536]");
-    assertThatThrownBy(() -> Embedder.builder().model("embed-english-v3.0").apiKey("k").dimensions(512).build())
+    assertThatThrownBy(
+            () ->
+                Embedder.builder().model("embed-english-v3.0").apiKey("k").dimensions(512).build())
         .hasMessageContaining("does not accept dimensions=512");
   }
 
   @Test
   void inputType_onAnOpenAiModel_failsAtBuild() {
-    assertThatThrownBy(() -> Embedder.builder().model("text-embedding-3-small").apiKey("k")
-        .inputType(InputType.SEARCH_QUERY).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("takes no input type");
+    assertThatThrownBy(
+            () ->
+                Embedder.builder()
+                    .model("text-embedding-3-small")
+                    .apiKey("k")
+                    .inputType(InputType.SEARCH_QUERY)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("takes no input type");
   }
 
   @Test
   void missingKey_namesTheVariableToSet() {
-    assertThatThrownBy(() -> Embedder.builder().model("text-embedding-3-small").environment(name -> null).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("set the OPENAI_API_KEY environment variable");
-    assertThatThrownBy(() -> Embedder.builder().model("cohere:embed-v4.0").environment(name -> null).build())
+    assertThatThrownBy(
+            () ->
+                Embedder.builder()
+                    .model("text-embedding-3-small")
+                    .environment(name -> null)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("set the OPENAI_API_KEY environment variable");
+    assertThatThrownBy(
+            () -> Embedder.builder().model("cohere:embed-v4.0").environment(name -> null).build())
         .hasMessageContaining("COHERE_API_KEY");
   }
 
   @Test
   void keyAndBaseUrl_comeFromTheEnvironment() throws Exception {
     server.enqueue(Replies.cohere(List.of(Replies.vector(1, 1024)), 1));
-    Map<String, String> env = Map.of("COHERE_API_KEY", "from-env", "COHERE_BASE_URL", server.url("/").toString());
-    try (Embedder fromEnv = Embedder.builder().model("embed-english-v3.0").environment(env::get).build()) {
+    Map<String, String> env =
+        Map.of("COHERE_API_KEY", "from-env", "COHERE_BASE_URL", server.url("/").toString());
+    try (Embedder fromEnv =
+        Embedder.builder().model("embed-english-v3.0").environment(env::get).build()) {
       fromEnv.embed(List.of("x"));
     }
     assertThat(server.takeRequest().getHeader("Authorization")).isEqualTo("Bearer from-env");
@@ -140,9 +176,16 @@ class ValidationTest {
 
   @Test
   void plainHttp_onANonLoopbackHost_needsAnExplicitOptIn() {
-    assertThatThrownBy(() -> Embedder.builder().apiKey("k").baseUrl("http://embeddings.example.com").build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowInsecureHttp(true)");
-    Embedder.builder().apiKey("k").baseUrl("http://embeddings.example.com").allowInsecureHttp(true).build().close();
+    assertThatThrownBy(
+            () -> Embedder.builder().apiKey("k").baseUrl("http://embeddings.example.com").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("allowInsecureHttp(true)");
+    Embedder.builder()
+        .apiKey("k")
+        .baseUrl("http://embeddings.example.com")
+        .allowInsecureHttp(true)
+        .build()
+        .close();
     Embedder.builder().apiKey("k").baseUrl("http://localhost:1234").build().close();
     Embedder.builder().apiKey("k").baseUrl("http://[::1]:1234").build().close();
   }
@@ -157,15 +200,22 @@ class ValidationTest {
   }
 
   @Test
-  void unknownModel_onAnOpenAiCompatibleServer_isAcceptedWithBaseUrlAndDimensions() throws Exception {
+  void unknownModel_onAnOpenAiCompatibleServer_isAcceptedWithBaseUrlAndDimensions()
+      throws Exception {
     server.enqueue(Replies.openAiInOrder(1, 1, 768, 3));
-    try (Embedder local = Embedder.builder().model("openai:nomic-embed-text").apiKey("k")
-        .baseUrl(server.url("/").toString()).dimensions(768).build()) {
+    try (Embedder local =
+        Embedder.builder()
+            .model("openai:nomic-embed-text")
+            .apiKey("k")
+            .baseUrl(server.url("/").toString())
+            .dimensions(768)
+            .build()) {
       EmbeddingRun run = local.embed(List.of("x"));
       assertThat(run.vector(0)).hasSize(768);
       assertThat(run.cost()).isEqualByComparingTo("0");
     }
-    assertThat(server.takeRequest().getBody().readUtf8()).contains("\"model\":\"nomic-embed-text\"")
+    assertThat(server.takeRequest().getBody().readUtf8())
+        .contains("\"model\":\"nomic-embed-text\"")
         .doesNotContain("dimensions");
   }
 
@@ -173,17 +223,22 @@ class ValidationTest {
   void builderSetters_rejectBadValuesAtOnce() {
     Embedder.Builder b = Embedder.builder();
     assertThatThrownBy(() -> b.batchSize(0)).hasMessage("batchSize must be positive, was 0");
-    assertThatThrownBy(() -> b.maxConcurrentRequests(0)).hasMessageContaining("maxConcurrentRequests");
+    assertThatThrownBy(() -> b.maxConcurrentRequests(0))
+        .hasMessageContaining("maxConcurrentRequests");
     assertThatThrownBy(() -> b.maxAttempts(-1)).hasMessageContaining("maxAttempts");
-    assertThatThrownBy(() -> b.requestTimeout(java.time.Duration.ZERO)).hasMessageContaining("requestTimeout");
+    assertThatThrownBy(() -> b.requestTimeout(java.time.Duration.ZERO))
+        .hasMessageContaining("requestTimeout");
     assertThatThrownBy(() -> b.maxCost(java.math.BigDecimal.ZERO)).hasMessageContaining("maxCost");
     assertThatThrownBy(() -> b.apiKey(" ")).hasMessageContaining("apiKey");
   }
 
   @Test
   void theKeyNeverAppearsInToString() {
-    try (Embedder e = Embedder.builder().apiKey("sk-VERY-SECRET").baseUrl(server.url("/").toString()).build()) {
-      assertThat(e.toString()).doesNotContain("sk-VERY-SECRET").contains("openai:text-embedding-3-small");
+    try (Embedder e =
+        Embedder.builder().apiKey("sk-VERY-SECRET").baseUrl(server.url("/").toString()).build()) {
+      assertThat(e.toString())
+          .doesNotContain("sk-VERY-SECRET")
+          .contains("openai:text-embedding-3-small");
     }
   }
 }

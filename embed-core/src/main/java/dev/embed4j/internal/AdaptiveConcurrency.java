@@ -5,8 +5,8 @@ package dev.embed4j.internal;
  * additive increase, multiplicative decrease. A 429 halves the bound, once per "window" (only a
  * request sent after the last decrease can decrease it again, so a burst of 429s from requests
  * already under way counts once); every {@code bound} successes raise it by one, back up to the
- * configured maximum. A pool that hits a server limit without rate-limit headers thus settles
- * just under it instead of waking all its workers into the limit again after every pause.
+ * configured maximum. A pool that hits a server limit without rate-limit headers thus settles just
+ * under it instead of waking all its workers into the limit again after every pause.
  */
 final class AdaptiveConcurrency {
   private final int max;

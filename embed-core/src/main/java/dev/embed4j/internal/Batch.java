@@ -12,7 +12,8 @@ import java.util.List;
  */
 record Batch(int id, int[] indices, long tokens) {
 
-  static List<Batch> plan(int[] order, int[] tokenCounts, int maxInputs, long maxTokens, int firstId) {
+  static List<Batch> plan(
+      int[] order, int[] tokenCounts, int maxInputs, long maxTokens, int firstId) {
     List<Batch> batches = new ArrayList<>(order.length / Math.max(1, maxInputs) + 1);
     int start = 0;
     long tokens = 0;
@@ -20,14 +21,17 @@ record Batch(int id, int[] indices, long tokens) {
       int t = tokenCounts[order[i]];
       int size = i - start;
       if (size > 0 && (size == maxInputs || tokens + t > maxTokens)) {
-        batches.add(new Batch(firstId + batches.size(), Arrays.copyOfRange(order, start, i), tokens));
+        batches.add(
+            new Batch(firstId + batches.size(), Arrays.copyOfRange(order, start, i), tokens));
         start = i;
         tokens = 0;
       }
       tokens += t;
     }
     if (start < order.length) {
-      batches.add(new Batch(firstId + batches.size(), Arrays.copyOfRange(order, start, order.length), tokens));
+      batches.add(
+          new Batch(
+              firstId + batches.size(), Arrays.copyOfRange(order, start, order.length), tokens));
     }
     return batches;
   }

@@ -6,7 +6,9 @@ import dev.embed4j.spi.EmbeddingProvider;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One batch as the provider sees it: its texts as sent, the run's options, cancelled with the run. */
+/**
+ * One batch as the provider sees it: its texts as sent, the run's options, cancelled with the run.
+ */
 final class BatchRequest implements EmbeddingProvider.Request {
   private final List<String> texts;
   private final Settings settings;

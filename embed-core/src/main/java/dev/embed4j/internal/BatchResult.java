@@ -24,8 +24,16 @@ final class BatchResult implements BatchOutcome {
     static final Attempts NONE = new Attempts(0, 0, 0);
   }
 
-  private BatchResult(String runId, String model, Batch batch, List<float[]> vectors, long tokens,
-      BigDecimal cost, Attempts attempts, Duration duration, Embed4jException error) {
+  private BatchResult(
+      String runId,
+      String model,
+      Batch batch,
+      List<float[]> vectors,
+      long tokens,
+      BigDecimal cost,
+      Attempts attempts,
+      Duration duration,
+      Embed4jException error) {
     this.runId = runId;
     this.model = model;
     this.batch = batch;
@@ -37,16 +45,28 @@ final class BatchResult implements BatchOutcome {
     this.error = error;
   }
 
-  static BatchResult succeeded(String runId, String model, Batch batch, List<float[]> vectors,
-      long tokens, BigDecimal cost, Attempts attempts, Duration duration) {
-    return new BatchResult(runId, model, batch, List.copyOf(vectors), tokens, cost, attempts,
-        duration, null);
+  static BatchResult succeeded(
+      String runId,
+      String model,
+      Batch batch,
+      List<float[]> vectors,
+      long tokens,
+      BigDecimal cost,
+      Attempts attempts,
+      Duration duration) {
+    return new BatchResult(
+        runId, model, batch, List.copyOf(vectors), tokens, cost, attempts, duration, null);
   }
 
-  static BatchResult failed(String runId, String model, Batch batch, Attempts attempts,
-      Duration duration, Embed4jException error) {
-    return new BatchResult(runId, model, batch, List.of(), 0, BigDecimal.ZERO, attempts, duration,
-        error);
+  static BatchResult failed(
+      String runId,
+      String model,
+      Batch batch,
+      Attempts attempts,
+      Duration duration,
+      Embed4jException error) {
+    return new BatchResult(
+        runId, model, batch, List.of(), 0, BigDecimal.ZERO, attempts, duration, error);
   }
 
   @Override
@@ -126,8 +146,18 @@ final class BatchResult implements BatchOutcome {
 
   @Override
   public String toString() {
-    return "BatchOutcome{run " + runId + ", batch " + id() + ", inputs " + describeInputs() + ", "
-        + (succeeded() ? tokens + " tokens, $" + cost.toPlainString() : "failed: " + error.getMessage())
-        + ", " + attempts.sent() + " attempts}";
+    return "BatchOutcome{run "
+        + runId
+        + ", batch "
+        + id()
+        + ", inputs "
+        + describeInputs()
+        + ", "
+        + (succeeded()
+            ? tokens + " tokens, $" + cost.toPlainString()
+            : "failed: " + error.getMessage())
+        + ", "
+        + attempts.sent()
+        + " attempts}";
   }
 }

@@ -8,18 +8,18 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Requests- and tokens-per-minute budgets as two Bucket4j token buckets that refill
- * continuously, the way the providers' own limiters do.
+ * Requests- and tokens-per-minute budgets as two Bucket4j token buckets that refill continuously,
+ * the way the providers' own limiters do.
  *
- * <p>Limits come from the configuration, from the provider's {@code x-ratelimit-limit-*}
- * headers, or both (the lower wins). A request reserves one request and its estimated tokens
- * before it is sent; the reservation is corrected by the tokens the server billed, and given
- * back if the request failed. When the server reports fewer tokens or requests remaining than
- * the bucket holds (another client shares the key), the bucket is drained to match.
+ * <p>Limits come from the configuration, from the provider's {@code x-ratelimit-limit-*} headers,
+ * or both (the lower wins). A request reserves one request and its estimated tokens before it is
+ * sent; the reservation is corrected by the tokens the server billed, and given back if the request
+ * failed. When the server reports fewer tokens or requests remaining than the bucket holds (another
+ * client shares the key), the bucket is drained to match.
  *
- * <p>While learning and nothing is known yet, only one request is let through until its reply
- * has been observed: a run starts with a probe instead of a burst that could overrun a tight
- * limit before the first headers arrive.
+ * <p>While learning and nothing is known yet, only one request is let through until its reply has
+ * been observed: a run starts with a probe instead of a burst that could overrun a tight limit
+ * before the first headers arrive.
  */
 final class BucketRateLimiter implements RateLimiter {
   private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -42,17 +42,18 @@ final class BucketRateLimiter implements RateLimiter {
     this.configuredTpm = configuredTpm;
     this.learn = learn;
     this.clock = clock;
-    this.meter = new TimeMeter() {
-      @Override
-      public long currentTimeNanos() {
-        return clock.nanoTime();
-      }
+    this.meter =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return clock.nanoTime();
+          }
 
-      @Override
-      public boolean isWallClockBased() {
-        return false;
-      }
-    };
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        };
     this.probing = learn && configuredRpm == 0 && configuredTpm == 0;
     configure(configuredRpm, configuredTpm);
   }
@@ -199,7 +200,11 @@ final class BucketRateLimiter implements RateLimiter {
 
   @Override
   public synchronized String toString() {
-    return "BucketRateLimiter{rpm=" + (rpm > 0 ? rpm : "unlimited") + ", tpm=" + (tpm > 0 ? tpm : "unlimited")
-        + (learn ? ", learning" : "") + "}";
+    return "BucketRateLimiter{rpm="
+        + (rpm > 0 ? rpm : "unlimited")
+        + ", tpm="
+        + (tpm > 0 ? tpm : "unlimited")
+        + (learn ? ", learning" : "")
+        + "}";
   }
 }

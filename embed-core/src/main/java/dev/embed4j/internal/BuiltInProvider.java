@@ -15,8 +15,8 @@ import okhttp3.OkHttpClient;
  * about it besides its models (which are in the registry). Adding a provider is one row here, one
  * provider class, and its models in {@code models.json}; no other file names a provider.
  *
- * <p>Keys and base URLs are looked up, in this order, in the {@code embed4j.<id>.api-key} /
- * {@code embed4j.<id>.base-url} properties and in the provider's own environment variables, as its
+ * <p>Keys and base URLs are looked up, in this order, in the {@code embed4j.<id>.api-key} / {@code
+ * embed4j.<id>.base-url} properties and in the provider's own environment variables, as its
  * official SDKs name them; the lookup is the embedder's {@code environment} (system properties then
  * environment variables by default, Spring's {@code Environment} in the starter).
  */
@@ -83,7 +83,9 @@ public enum BuiltInProvider {
     this.factory = factory;
   }
 
-  /** The request limits assumed for a model of a compatible server that the registry does not know. */
+  /**
+   * The request limits assumed for a model of a compatible server that the registry does not know.
+   */
   record Limits(int inputsPerRequest, int tokensPerInput, int tokensPerRequest) {}
 
   /** Creates the provider's client for one base URL and key. */
@@ -155,22 +157,25 @@ public enum BuiltInProvider {
 
   /** Where to set the key, for messages: {@code embed4j.openai.api-key (or OPENAI_API_KEY)}. */
   public String describeKeySources() {
-    return apiKeyProperty() + " (or the " + String.join(" or ", keyVariables) + " environment variable)";
+    return apiKeyProperty()
+        + " (or the "
+        + String.join(" or ", keyVariables)
+        + " environment variable)";
   }
 
   /** The key from the property or the variables, or null. */
   String findKey(UnaryOperator<String> lookup) {
-    String key = Settings.lookup(lookup, apiKeyProperty());
+    String key = lookup(lookup, apiKeyProperty());
     for (int i = 0; key == null && i < keyVariables.size(); i++) {
-      key = Settings.lookup(lookup, keyVariables.get(i));
+      key = lookup(lookup, keyVariables.get(i));
     }
     return key;
   }
 
   /** The base URL from the property or the variable, or null. */
   String findBaseUrl(UnaryOperator<String> lookup) {
-    String base = Settings.lookup(lookup, baseUrlProperty());
-    return base != null ? base : Settings.lookup(lookup, baseUrlVariable);
+    String base = lookup(lookup, baseUrlProperty());
+    return base != null ? base : lookup(lookup, baseUrlVariable);
   }
 
   /**
@@ -191,8 +196,23 @@ public enum BuiltInProvider {
             .build());
   }
 
-  /** The provider's client for {@code base}, authenticating with {@code key}. */
-  EmbeddingProvider create(OkHttpClient client, HttpUrl base, String key) {
+  /**
+   * The provider's client for {@code base}, authenticating with {@code key}: what an embedder sends
+   * batches through (also used directly by the benchmarks).
+   */
+  public EmbeddingProvider create(OkHttpClient client, HttpUrl base, String key) {
     return factory.create(new HttpCall(client, id, authHeader, authPrefix + key), base);
+  }
+
+  /** The embedders' default lookup: a system property of that name, else the variable. */
+  static String systemPropertyOrVariable(String name) {
+    String value = System.getProperty(name);
+    return value != null ? value : System.getenv(name);
+  }
+
+  /** {@code lookup.apply(name)}, trimmed; null if absent or blank. */
+  static String lookup(UnaryOperator<String> lookup, String name) {
+    String value = lookup.apply(name);
+    return value == null || value.isBlank() ? null : value.trim();
   }
 }

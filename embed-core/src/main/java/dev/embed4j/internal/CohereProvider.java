@@ -14,8 +14,8 @@ import okhttp3.HttpUrl;
 /**
  * {@code POST /v2/embed}: {@code input_type} always, {@code output_dimension} only for a reduced
  * dimension, {@code truncate} {@code NONE} unless truncation was asked for ({@code END}), so that
- * an over-long text fails loudly instead of being cut silently. Vectors come back in input
- * order in {@code embeddings.float}; tokens in {@code meta.billed_units.input_tokens}.
+ * an over-long text fails loudly instead of being cut silently. Vectors come back in input order in
+ * {@code embeddings.float}; tokens in {@code meta.billed_units.input_tokens}.
  */
 final class CohereProvider implements EmbeddingProvider {
   private final HttpCall http;
@@ -33,8 +33,7 @@ final class CohereProvider implements EmbeddingProvider {
 
   @Override
   public Result embed(EmbeddingProvider.Request request) throws IOException {
-    return http.post(endpoint, body(request), request,
-        in -> parse(in, request.dimensions()));
+    return http.post(endpoint, body(request), request, in -> parse(in, request.dimensions()));
   }
 
   static byte[] body(EmbeddingProvider.Request request) throws IOException {

@@ -6,10 +6,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressState;
 
 /**
- * The console bar, drawn by the optional progressbar library:
- * {@code Embedding [text-embedding-3-small]  75% ███████▌   | 15/20 texts | $0.000002 | 120 tok}.
- * Only this class touches the library, so that it stays optional: it is loaded only after
- * {@link ProgressReporter#consoleAvailable()} found the library.
+ * The console bar, drawn by the optional progressbar library: {@code Embedding
+ * [text-embedding-3-small] 75% ███████▌ | 15/20 texts | $0.000002 | 120 tok}. Only this class
+ * touches the library, so that it stays optional: it is loaded only after {@link
+ * ProgressReporter#consoleAvailable()} found the library.
  */
 final class ConsoleBar {
   private static final String BLOCKS = " ▏▎▍▌▋▊▉█";
@@ -22,13 +22,14 @@ final class ConsoleBar {
   }
 
   static ConsoleBar open(String task, long texts) {
-    return new ConsoleBar(new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(texts)
-        .setUpdateIntervalMillis(200)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .setRenderer(ConsoleBar::render)
-        .build());
+    return new ConsoleBar(
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(texts)
+            .setUpdateIntervalMillis(200)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err))
+            .setRenderer(ConsoleBar::render)
+            .build());
   }
 
   void step(int texts, String extra) {
@@ -49,9 +50,14 @@ final class ConsoleBar {
       int cell = Math.max(0, Math.min(8, eighths - i * 8));
       bar.append(BLOCKS.charAt(cell));
     }
-    String extra = s.getExtraMessage() == null || s.getExtraMessage().isEmpty() ? "" : " | " + s.getExtraMessage();
-    String line = String.format("%s %3d%% %s | %d/%d texts%s", s.getTaskName(), (int) (fraction * 100), bar,
-        s.getCurrent(), s.getMax(), extra);
+    String extra =
+        s.getExtraMessage() == null || s.getExtraMessage().isEmpty()
+            ? ""
+            : " | " + s.getExtraMessage();
+    String line =
+        String.format(
+            "%s %3d%% %s | %d/%d texts%s",
+            s.getTaskName(), (int) (fraction * 100), bar, s.getCurrent(), s.getMax(), extra);
     return line.length() > maxLength && maxLength > 0 ? line.substring(0, maxLength) : line;
   }
 }

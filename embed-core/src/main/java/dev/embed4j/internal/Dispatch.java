@@ -4,13 +4,10 @@ import dev.embed4j.BatchOutcome;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.ModelSpec;
-import dev.embed4j.ProviderException;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,8 +28,13 @@ final class Dispatch {
   private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
 
   /** What an embedder hands each of its runs. */
-  record Context(Settings settings, EmbeddingProvider provider, Listeners listeners,
-      Reservation.Pool pool, RetryPolicy policy, SharedResources resources) {}
+  record Context(
+      Settings settings,
+      EmbeddingProvider provider,
+      Listeners listeners,
+      Reservation.Pool pool,
+      RetryPolicy policy,
+      SharedResources resources) {}
 
   private final Context context;
   private final Settings settings;
@@ -52,8 +54,13 @@ final class Dispatch {
   private final RunFuture future = new RunFuture();
   private final long startNanos = System.nanoTime();
 
-  Dispatch(Context context, String id, Preparation.Prepared prepared, List<Batch> batches,
-      EmbeddingRun previous, Consumer<Run> onFinished) {
+  Dispatch(
+      Context context,
+      String id,
+      Preparation.Prepared prepared,
+      List<Batch> batches,
+      EmbeddingRun previous,
+      Consumer<Run> onFinished) {
     this.context = context;
     this.settings = context.settings();
     this.model = settings.model;
@@ -67,8 +74,11 @@ final class Dispatch {
     this.outcomes = new BatchOutcome[batches.size()];
     this.remaining = new AtomicInteger(batches.size());
     this.control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    this.budget = settings.maxCost == null ? null
-        : new CostBudget(settings.maxCost, previous == null ? BigDecimal.ZERO : previous.cost());
+    this.budget =
+        settings.maxCost == null
+            ? null
+            : new CostBudget(
+                settings.maxCost, previous == null ? BigDecimal.ZERO : previous.cost());
     if (previous != null) {
       for (int i = 0; i < texts.size(); i++) {
         if (previous.isEmbedded(i)) {
@@ -97,8 +107,15 @@ final class Dispatch {
       for (Batch b : batches) {
         tokens += b.tokens();
       }
-      listeners.runStarted(id, new Estimate(model.id(), texts.size(), batches.size(), tokens,
-          model.hasExactTokenizer(), model.cost(tokens)));
+      listeners.runStarted(
+          id,
+          new Estimate(
+              model.id(),
+              texts.size(),
+              batches.size(),
+              tokens,
+              model.hasExactTokenizer(),
+              model.cost(tokens)));
     }
     if (batches.isEmpty()) {
       finish();
@@ -125,8 +142,14 @@ final class Dispatch {
         process(batch);
       } catch (RuntimeException | Error e) {
         // A bug of ours or of a listener must not leave the run hanging.
-        end(BatchResult.failed(id, model.id(), batch, BatchResult.Attempts.NONE, Duration.ZERO,
-            new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
+        end(
+            BatchResult.failed(
+                id,
+                model.id(),
+                batch,
+                BatchResult.Attempts.NONE,
+                Duration.ZERO,
+                new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
       }
     }
   }
@@ -143,16 +166,28 @@ final class Dispatch {
       Reservation reservation = null;
       if (stop == null) {
         try {
-          reservation = Reservation.acquire(context.pool(), control, budget, batch.tokens(),
-              estimatedCost, wait -> waited(wait, false));
+          reservation =
+              Reservation.acquire(
+                  context.pool(),
+                  control,
+                  budget,
+                  batch.tokens(),
+                  estimatedCost,
+                  wait -> waited(wait, false));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
       if (reservation == null) {
         Embed4jException why = control.stopped();
-        fail(batch, new BatchResult.Attempts(sent, retries, rateLimited), started, why != null ? why
-            : new Embed4jException("Not embedded: the worker of run " + id + " was interrupted"));
+        fail(
+            batch,
+            new BatchResult.Attempts(sent, retries, rateLimited),
+            started,
+            why != null
+                ? why
+                : new Embed4jException(
+                    "Not embedded: the worker of run " + id + " was interrupted"));
         return;
       }
       sent++;
@@ -160,18 +195,31 @@ final class Dispatch {
       Embed4jException failure;
       try {
         // A run stopped while this attempt waited for a slot sends nothing.
-        result = reservation.send(() -> control.stopped() != null ? null : context.provider().embed(request));
-        failure = result == null ? control.stopped() : check(result, batch);
+        result =
+            reservation.send(
+                () -> control.stopped() != null ? null : context.provider().embed(request));
+        failure =
+            result == null
+                ? control.stopped()
+                : ReplyCheck.unusable(result, batch, settings.dims, context.provider().id(), model);
       } catch (Exception e) {
-        failure = classify(e, batch);
+        failure = ReplyCheck.failure(e, context.provider().id(), model, batch, control);
       }
       if (failure == null) {
         long tokens = result.tokens() >= 0 ? result.tokens() : batch.tokens();
         BigDecimal cost = model.cost(tokens);
         reservation.settle(tokens, cost, result.limits());
         sink.accept(batch, result.vectors());
-        end(BatchResult.succeeded(id, model.id(), batch, result.vectors(), tokens, cost,
-            new BatchResult.Attempts(sent, retries, rateLimited), since(started)));
+        end(
+            BatchResult.succeeded(
+                id,
+                model.id(),
+                batch,
+                result.vectors(),
+                tokens,
+                cost,
+                new BatchResult.Attempts(sent, retries, rateLimited),
+                since(started)));
         return;
       }
       reservation.release();
@@ -187,8 +235,15 @@ final class Dispatch {
       }
       RetryPolicy.Decision decision = context.policy().decide(failure, sent);
       if (decision.stopRun() != null) {
-        control.stopSending(decision.stopRun(), "Not sent: run " + id + " stopped after batch "
-            + batch.id() + " failed: " + failure.getMessage(), failure);
+        control.stopSending(
+            decision.stopRun(),
+            "Not sent: run "
+                + id
+                + " stopped after batch "
+                + batch.id()
+                + " failed: "
+                + failure.getMessage(),
+            failure);
       }
       if (!decision.retry()) {
         fail(batch, attempts, started, failure);
@@ -203,8 +258,13 @@ final class Dispatch {
       if (!context.listeners().isEmpty()) {
         context.listeners().retryScheduled(id, model.id(), batch.id(), sent, delay, failure);
       }
-      log.debug("Run {} batch {} attempt {} failed ({}); retrying in {} ms", id, batch.id(), sent,
-          failure.getMessage(), delay.toMillis());
+      log.debug(
+          "Run {} batch {} attempt {} failed ({}); retrying in {} ms",
+          id,
+          batch.id(),
+          sent,
+          failure.getMessage(),
+          delay.toMillis());
       control.sleep(delay.toNanos());
     }
   }
@@ -215,48 +275,8 @@ final class Dispatch {
     }
   }
 
-  /** A failed call as what the retry policy decides on. */
-  private Embed4jException classify(Exception e, Batch batch) {
-    if (e instanceof Embed4jException) {
-      return (Embed4jException) e;
-    }
-    String provider = context.provider().id();
-    if (e instanceof IOException) {
-      String message = e.getMessage();
-      return ProviderException.builder(provider, model.name()).cause(e).build("Request failed "
-          + "before a reply was received: " + e.getClass().getSimpleName()
-          + (message == null ? "" : ": " + message));
-    }
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      Embed4jException stopped = control.stopped();
-      return stopped != null ? stopped : new Embed4jException("Not embedded: the worker was interrupted");
-    }
-    return new Embed4jException("Provider " + provider + " failed on batch " + batch.id() + ": " + e, e);
-  }
-
-  /** A reply we cannot use is a failure of the batch, never a shifted or missing vector. */
-  private Embed4jException check(EmbeddingProvider.Result result, Batch batch) {
-    String problem = null;
-    List<float[]> got = result.vectors();
-    if (got.size() != batch.indices().length) {
-      problem = "the reply had " + got.size() + " embeddings for " + batch.indices().length + " texts";
-    } else {
-      for (int i = 0; i < got.size() && problem == null; i++) {
-        float[] v = got.get(i);
-        if (v == null) {
-          problem = "the reply had no embedding for text " + i + " of the batch";
-        } else if (v.length != settings.dims) {
-          problem = "the reply's embedding " + i + " has " + v.length + " dimensions, not " + settings.dims;
-        }
-      }
-    }
-    return problem == null ? null
-        : ProviderException.builder(context.provider().id(), model.name()).status(200).retryable(true)
-            .build("Unusable reply for batch " + batch.id() + ": " + problem);
-  }
-
-  private void fail(Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
+  private void fail(
+      Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
     end(BatchResult.failed(id, model.id(), batch, attempts, since(started), error));
   }
 
@@ -280,20 +300,17 @@ final class Dispatch {
 
   private void finish() {
     control.finished();
-    List<BatchOutcome> all = new ArrayList<>();
-    int retries = previous == null ? 0 : previous.retries();
-    int rateLimited = previous == null ? 0 : previous.rateLimited();
-    if (previous != null) {
-      previous.batches().stream().filter(BatchOutcome::succeeded).forEach(all::add);
-    }
-    for (BatchOutcome b : outcomes) {
-      all.add(b);
-      retries += b.retries();
-      rateLimited += b.rateLimited();
-    }
     Embed4jException stopped = control.stopped();
-    Run run = new Run(id, settings, texts, sink.vectors(), all, new Run.Totals(since(startNanos),
-        retries, rateLimited, stopped == null ? null : stopped.stopReason().orElse(null)));
+    Run run =
+        Run.assemble(
+            id,
+            settings,
+            texts,
+            sink.vectors(),
+            previous,
+            List.of(outcomes),
+            since(startNanos),
+            stopped == null ? null : stopped.stopReason().orElse(null));
     onFinished.accept(run);
     context.listeners().runFinished(run);
     future.complete(run);

@@ -5,11 +5,14 @@ import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import dev.embed4j.InputType;
+import dev.embed4j.ModelSpec;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +33,7 @@ public final class Engine {
   private final EmbeddingProvider provider;
   private final Dispatch.Context context;
   private final Set<Dispatch> active = ConcurrentHashMap.newKeySet();
+  private final Map<Variant, Engine> variants = new ConcurrentHashMap<>();
   private final AtomicLong totalTokens = new AtomicLong();
   private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
   private final AtomicLong runCounter = new AtomicLong();
@@ -40,15 +44,23 @@ public final class Engine {
     this.settings = settings;
     this.resources = resources;
     this.ownsResources = ownsResources;
-    this.provider = settings.provider != null
-        ? settings.provider
-        : settings.builtIn.create(resources.httpClient(settings), HttpUrl.get(settings.base), settings.key);
+    this.provider =
+        settings.provider != null
+            ? settings.provider
+            : settings.builtIn.create(
+                resources.httpClient(settings), HttpUrl.get(settings.base), settings.key);
     List<EmbedListener> all = new ArrayList<>(settings.listeners);
     if (settings.showProgress) {
       all.add(new ProgressReporter(ProgressReporter.consoleAvailable()));
     }
-    this.context = new Dispatch.Context(settings, provider, new Listeners(all), resources.pool(settings),
-        new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff), resources);
+    this.context =
+        new Dispatch.Context(
+            settings,
+            provider,
+            new Listeners(all),
+            resources.pool(settings),
+            new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
+            resources);
   }
 
   /**
@@ -72,24 +84,84 @@ public final class Engine {
     return settings.provider != null;
   }
 
-  /** @throws IllegalStateException if the embedder is closed */
+  /**
+   * @throws IllegalStateException if the embedder is closed
+   */
   public void checkOpen() {
     if (closed || resources.isClosed()) {
       throw new IllegalStateException("This embedder is closed");
     }
   }
 
+  /**
+   * The engine derived for other options (null arguments keep this one's; another model without
+   * dimensions gets its native ones), kept for later calls; this one if they are its own.
+   *
+   * @throws IllegalArgumentException if the model is unknown, of another provider, or does not
+   *     accept the options
+   */
+  public Engine derive(String modelName, Integer dimensions, InputType inputType) {
+    checkOpen();
+    ModelSpec base = settings.model;
+    ModelSpec target =
+        modelName == null || modelName.equals(base.name()) || modelName.equals(base.id())
+            ? base
+            : settings.registry.get(modelName);
+    boolean custom = settings.provider != null;
+    if (!target.provider().equals(base.provider()) || (custom && !target.equals(base))) {
+      throw new IllegalArgumentException(
+          "Model '"
+              + modelName
+              + "' ("
+              + target.id()
+              + ") cannot be"
+              + " served by this embedder, which sends to "
+              + base.id()
+              + (custom ? " through its own provider" : " with its key and base URL")
+              + ". Build another"
+              + " Embedder for "
+              + target.id()
+              + ".");
+    }
+    int dims =
+        dimensions != null ? dimensions : target.equals(base) ? settings.dims : target.dimensions();
+    InputType type = inputType != null ? inputType : settings.type;
+    if (target.equals(base) && dims == settings.dims && type == settings.type) {
+      return this;
+    }
+    return variants.computeIfAbsent(
+        new Variant(target, dims, type),
+        v -> {
+          try {
+            return create(
+                settings.copy().model(target).dimensions(dims).inputType(type).freeze(), this);
+          } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+          }
+        });
+  }
+
+  private record Variant(ModelSpec model, int dimensions, InputType inputType) {}
+
   /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
   public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
     checkOpen();
     Preparation.Prepared prepared = Preparation.prepare(texts, settings.model, settings.truncate);
-    int[] order = previous == null
-        ? allIndices(prepared.texts().size())
-        : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
+    int[] order =
+        previous == null
+            ? allIndices(prepared.texts().size())
+            : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
     int firstId = previous == null ? 0 : previous.batches().size();
-    List<Batch> batches = Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), firstId);
-    Dispatch run = new Dispatch(context, "run-" + runPrefix + "-" + runCounter.incrementAndGet(), prepared,
-        batches, previous, this::finished);
+    List<Batch> batches =
+        Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), firstId);
+    Dispatch run =
+        new Dispatch(
+            context,
+            "run-" + runPrefix + "-" + runCounter.incrementAndGet(),
+            prepared,
+            batches,
+            previous,
+            this::finished);
     active.add(run);
     run.start();
     return run.future();
@@ -99,9 +171,15 @@ public final class Engine {
   public CostEstimate estimate(List<String> texts) {
     Preparation.Prepared prepared = Preparation.prepare(texts, settings.model, settings.truncate);
     int[] order = allIndices(prepared.texts().size());
-    int batches = Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), 0).size();
+    int batches =
+        Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), 0).size();
     long tokens = prepared.totalTokens();
-    return new Estimate(settings.model.id(), order.length, batches, tokens, settings.model.hasExactTokenizer(),
+    return new Estimate(
+        settings.model.id(),
+        order.length,
+        batches,
+        tokens,
+        settings.model.hasExactTokenizer(),
         settings.model.cost(tokens));
   }
 
@@ -112,8 +190,10 @@ public final class Engine {
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
-      throw new Embed4jException(StopReason.CANCELLED,
-          "Interrupted while waiting for the embedding run; the run was cancelled", e);
+      throw new Embed4jException(
+          StopReason.CANCELLED,
+          "Interrupted while waiting for the embedding run; the run was cancelled",
+          e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException) {
@@ -155,23 +235,30 @@ public final class Engine {
     totalCost.accumulateAndGet(add, BigDecimal::add);
   }
 
+  /** Tokens billed over all runs, those of the derived engines included. */
   public long totalTokens() {
-    return totalTokens.get();
+    return totalTokens.get() + variants.values().stream().mapToLong(Engine::totalTokens).sum();
   }
 
+  /** US dollars over all runs, those of the derived engines included. */
   public BigDecimal totalCost() {
-    return totalCost.get();
+    return variants.values().stream()
+        .map(Engine::totalCost)
+        .reduce(totalCost.get(), BigDecimal::add);
   }
 
   /**
-   * Cancels the runs under way and starts no more; an engine that owns its resources also stops
-   * the workers and evicts its connections.
+   * Cancels the runs under way and starts no more; an engine that owns its resources also stops the
+   * workers and evicts its connections.
    */
   public void close() {
     closed = true;
+    variants.values().forEach(Engine::close);
     for (Dispatch run : active) {
-      run.control().abort(StopReason.EMBEDDER_CLOSED, "Not embedded: the embedder was closed while run "
-          + run.id() + " was under way");
+      run.control()
+          .abort(
+              StopReason.EMBEDDER_CLOSED,
+              "Not embedded: the embedder was closed while run " + run.id() + " was under way");
     }
     if (ownsResources) {
       if (settings.provider == null) {

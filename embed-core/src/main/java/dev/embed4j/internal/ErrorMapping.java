@@ -46,9 +46,16 @@ final class ErrorMapping {
     if (message.length() > MAX_MESSAGE) {
       message = message.substring(0, MAX_MESSAGE) + "...";
     }
-    String text = provider + " " + model + " answered HTTP " + status
-        + (code == null ? "" : " (" + code + ")") + ": " + message
-        + (requestId == null ? "" : " [request " + requestId + "]");
+    String text =
+        provider
+            + " "
+            + model
+            + " answered HTTP "
+            + status
+            + (code == null ? "" : " (" + code + ")")
+            + ": "
+            + message
+            + (requestId == null ? "" : " [request " + requestId + "]");
     return ProviderException.builder(provider, model)
         .status(status)
         .errorCode(code)
@@ -63,7 +70,8 @@ final class ErrorMapping {
     }
     try {
       long length = body.contentLength() < 0 ? MAX_ERROR_BODY : body.contentLength();
-      byte[] bytes = body.source().peek().readByteArray(Math.min(MAX_ERROR_BODY, Math.max(0, length)));
+      byte[] bytes =
+          body.source().peek().readByteArray(Math.min(MAX_ERROR_BODY, Math.max(0, length)));
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       try {

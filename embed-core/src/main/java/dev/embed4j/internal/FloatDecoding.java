@@ -42,7 +42,8 @@ final class FloatDecoding {
     for (int i = 0; i < length; i++) {
       char c = chars[offset + i];
       if (c > 0x7f) {
-        throw new IOException("a base64 embedding contains the non-ASCII character U+" + Integer.toHexString(c));
+        throw new IOException(
+            "a base64 embedding contains the non-ASCII character U+" + Integer.toHexString(c));
       }
       ascii[i] = (byte) c;
     }
@@ -56,7 +57,8 @@ final class FloatDecoding {
   /** Decodes little-endian float32, as OpenAI sends with {@code encoding_format=base64}. */
   static float[] decodeFloats(byte[] bytes) throws IOException {
     if (bytes.length % 4 != 0) {
-      throw new IOException("a base64 embedding of " + bytes.length + " bytes is not a whole number of float32s");
+      throw new IOException(
+          "a base64 embedding of " + bytes.length + " bytes is not a whole number of float32s");
     }
     float[] out = new float[bytes.length / 4];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);

@@ -40,7 +40,10 @@ final class HttpCall {
     this.authValue = authValue;
   }
 
-  /** A successful reply's vectors, in the order of the request's texts, and the billed tokens (-1 if not said). */
+  /**
+   * A successful reply's vectors, in the order of the request's texts, and the billed tokens (-1 if
+   * not said).
+   */
   record Decoded(List<float[]> vectors, long tokens) {}
 
   /** Reads a successful reply's body. */
@@ -49,7 +52,9 @@ final class HttpCall {
     Decoded read(InputStream body) throws IOException;
   }
 
-  /** {@code base} plus {@code version/path}, unless {@code base} already ends in {@code /version}. */
+  /**
+   * {@code base} plus {@code version/path}, unless {@code base} already ends in {@code /version}.
+   */
   static HttpUrl endpoint(HttpUrl base, String version, String path) {
     List<String> segments = new ArrayList<>(base.pathSegments());
     segments.removeIf(String::isEmpty);
@@ -69,13 +74,15 @@ final class HttpCall {
    * Posts one batch. A 200 that cannot be read (malformed, truncated, wrong count) is a retryable
    * {@link ProviderException}; a cancelled call is an {@link IOException}.
    */
-  EmbeddingProvider.Result post(HttpUrl url, byte[] body, EmbeddingProvider.Request request,
-      BodyReader reader) throws IOException {
-    Request http = new Request.Builder()
-        .url(url)
-        .header(authHeader, authValue)
-        .post(RequestBody.create(body, JSON))
-        .build();
+  EmbeddingProvider.Result post(
+      HttpUrl url, byte[] body, EmbeddingProvider.Request request, BodyReader reader)
+      throws IOException {
+    Request http =
+        new Request.Builder()
+            .url(url)
+            .header(authHeader, authValue)
+            .post(RequestBody.create(body, JSON))
+            .build();
     Call call = client.newCall(http);
     Runnable unregister = request.onCancel(call::cancel);
     try (Response response = call.execute()) {

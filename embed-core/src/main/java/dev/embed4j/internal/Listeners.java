@@ -31,7 +31,11 @@ final class Listeners implements EmbedListener {
       try {
         call.accept(l);
       } catch (RuntimeException | LinkageError e) {
-        log.warn("Embed4j listener {} threw from {}; the run goes on", l.getClass().getName(), callback, e);
+        log.warn(
+            "Embed4j listener {} threw from {}; the run goes on",
+            l.getClass().getName(),
+            callback,
+            e);
       }
     }
   }
@@ -53,7 +57,12 @@ final class Listeners implements EmbedListener {
 
   @Override
   public void retryScheduled(
-      String runId, String model, int batchId, int attempt, Duration delay, Embed4jException reason) {
+      String runId,
+      String model,
+      int batchId,
+      int attempt,
+      Duration delay,
+      Embed4jException reason) {
     each("retryScheduled", l -> l.retryScheduled(runId, model, batchId, attempt, delay, reason));
   }
 

@@ -31,7 +31,10 @@ final class OpenAiProvider implements EmbeddingProvider {
 
   @Override
   public Result embed(EmbeddingProvider.Request request) throws IOException {
-    return http.post(endpoint, body(request), request,
+    return http.post(
+        endpoint,
+        body(request),
+        request,
         in -> parse(in, request.texts().size(), request.dimensions()));
   }
 
@@ -87,7 +90,8 @@ final class OpenAiProvider implements EmbeddingProvider {
               }
             }
             if (index < 0 || index >= expected) {
-              throw new IOException("embedding index " + index + " is outside the batch of " + expected);
+              throw new IOException(
+                  "embedding index " + index + " is outside the batch of " + expected);
             }
             if (vector == null) {
               throw new IOException("data item " + index + " has no embedding");

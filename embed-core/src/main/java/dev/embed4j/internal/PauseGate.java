@@ -5,15 +5,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pool-wide back-off for one provider, key and model. A 429 closes the gate until the server's
- * retry delay has passed, and every worker passes the gate before sending, so the pool answers
- * a rate limit together instead of each request on its own clock.
+ * retry delay has passed, and every worker passes the gate before sending, so the pool answers a
+ * rate limit together instead of each request on its own clock.
  *
- * <p>The server's delay says when <em>one</em> request may go, not when all waiting workers
- * may. So after a 429 the gate also paces: it admits workers one spacing apart, the spacing
- * starting at the server's delay and growing by half on a further 429 of a request admitted
- * after the last growth (429s of requests already admitted or under way count once); every ten successes
- * halve it again, until pacing stops. A pool running into a limit it was not told about (no
- * rate-limit headers) thus settles near the server's rate instead of waking into it all at once.
+ * <p>The server's delay says when <em>one</em> request may go, not when all waiting workers may. So
+ * after a 429 the gate also paces: it admits workers one spacing apart, the spacing starting at the
+ * server's delay and growing by half on a further 429 of a request admitted after the last growth
+ * (429s of requests already admitted or under way count once); every ten successes halve it again,
+ * until pacing stops. A pool running into a limit it was not told about (no rate-limit headers)
+ * thus settles near the server's rate instead of waking into it all at once.
  */
 final class PauseGate {
   private static final long MAX_SPACING = TimeUnit.MINUTES.toNanos(1);
@@ -32,7 +32,9 @@ final class PauseGate {
     this.openAt = clock.nanoTime();
   }
 
-  /** Reserves this worker's turn: how long to wait for it, and its ticket for {@link #rateLimited}. */
+  /**
+   * Reserves this worker's turn: how long to wait for it, and its ticket for {@link #rateLimited}.
+   */
   synchronized Admission admit() {
     long now = clock.nanoTime();
     long at = openAt - now > 0 ? openAt : now;
@@ -42,7 +44,10 @@ final class PauseGate {
     return new Admission(at - now, tickets++);
   }
 
-  /** A 429 for the request admitted with {@code ticket}: close the gate for {@code pause} and pace what follows. */
+  /**
+   * A 429 for the request admitted with {@code ticket}: close the gate for {@code pause} and pace
+   * what follows.
+   */
   synchronized void rateLimited(Duration pause, long ticket) {
     long now = clock.nanoTime();
     long nanos = Math.max(MIN_SPACING, pause.toNanos());

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A run's preparation, before anything is sent: every text is checked (null, empty, blank, over
- * the model's per-input limit), counted and, where asked, truncated. Bad input fails here, naming
- * its index.
+ * A run's preparation, before anything is sent: every text is checked (null, empty, blank, over the
+ * model's per-input limit), counted and, where asked, truncated. Bad input fails here, naming its
+ * index.
  */
 final class Preparation {
   private static final int PARALLEL_COUNT_THRESHOLD = 512;
@@ -37,13 +37,22 @@ final class Preparation {
     for (int i = 0; i < n; i++) {
       String text = input.get(i);
       if (text == null) {
-        throw new InvalidInputException(i, "Input " + i + " is null. Every text must be a"
-            + " non-blank string: remove it or replace it before embedding. Nothing was sent.");
+        throw new InvalidInputException(
+            i,
+            "Input "
+                + i
+                + " is null. Every text must be a"
+                + " non-blank string: remove it or replace it before embedding. Nothing was sent.");
       }
       if (text.isBlank()) {
-        throw new InvalidInputException(i, "Input " + i + " is " + (text.isEmpty() ? "empty" : "blank")
-            + ". Providers reject empty texts (OpenAI: '$.input' is invalid): remove it or replace"
-            + " it with text. Nothing was sent.");
+        throw new InvalidInputException(
+            i,
+            "Input "
+                + i
+                + " is "
+                + (text.isEmpty() ? "empty" : "blank")
+                + ". Providers reject empty texts (OpenAI: '$.input' is invalid): remove it or replace"
+                + " it with text. Nothing was sent.");
       }
       texts[i] = text;
     }
@@ -69,10 +78,21 @@ final class Preparation {
       } else if (truncate) {
         tokens[i] = limit; // the server truncates
       } else {
-        throw new InvalidInputException(i, "Input " + i + " has " + tokens[i]
-            + (model.hasExactTokenizer() ? "" : " (estimated)") + " tokens, more than the " + limit
-            + " that " + model.id() + " accepts per input. Split it into smaller chunks, or set"
-            + " truncate(true) to cut it to " + limit + " tokens. Nothing was sent.");
+        throw new InvalidInputException(
+            i,
+            "Input "
+                + i
+                + " has "
+                + tokens[i]
+                + (model.hasExactTokenizer() ? "" : " (estimated)")
+                + " tokens, more than the "
+                + limit
+                + " that "
+                + model.id()
+                + " accepts per input. Split it into smaller chunks, or set"
+                + " truncate(true) to cut it to "
+                + limit
+                + " tokens. Nothing was sent.");
       }
     }
     List<String> list = Collections.unmodifiableList(Arrays.asList(texts));

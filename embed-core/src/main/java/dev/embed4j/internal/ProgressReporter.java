@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code showProgress(true)}: a console bar of texts done with running cost and tokens, or,
- * without a console (or without the optional progressbar library), an INFO log line at most
- * every few seconds; a summary line at the end either way. Retries and rate-limited attempts are
- * counted from each batch's outcome, as the run counts them.
+ * {@code showProgress(true)}: a console bar of texts done with running cost and tokens, or, without
+ * a console (or without the optional progressbar library), an INFO log line at most every few
+ * seconds; a summary line at the end either way. Retries and rate-limited attempts are counted from
+ * each batch's outcome, as the run counts them.
  *
  * <p>This class never names a type of the progressbar library: only {@link ConsoleBar} does, and it
  * is loaded only once the library is known to be there.
@@ -27,18 +27,25 @@ final class ProgressReporter implements EmbedListener {
   private final boolean console;
   private final Map<String, Progress> runs = new ConcurrentHashMap<>();
 
-  /** @param console whether to draw a bar (a console and the optional library are there) */
+  /**
+   * @param console whether to draw a bar (a console and the optional library are there)
+   */
   ProgressReporter(boolean console) {
     this.console = console;
   }
 
   /** Whether there is a console and the optional progressbar library is on the class path. */
   static boolean consoleAvailable() {
-    if (System.console() == null) {
+    return consoleAvailable(System.console() != null);
+  }
+
+  static boolean consoleAvailable(boolean hasConsole) {
+    if (!hasConsole) {
       return false;
     }
     try {
-      Class.forName("me.tongfei.progressbar.ProgressBar", false, ProgressReporter.class.getClassLoader());
+      Class.forName(
+          "me.tongfei.progressbar.ProgressBar", false, ProgressReporter.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
@@ -52,8 +59,13 @@ final class ProgressReporter implements EmbedListener {
     if (console) {
       p.bar = ConsoleBar.open("Embedding [" + modelName(plan.model()) + "]", plan.texts());
     } else {
-      log.info("Embedding {} with {} in {} (about {} tokens, {})", plural(plan.texts(), "text"), plan.model(),
-          plural(plan.batches(), "batch"), plan.tokens(), EmbeddingRun.formatDollars(plan.cost()));
+      log.info(
+          "Embedding {} with {} in {} (about {} tokens, {})",
+          plural(plan.texts(), "text"),
+          plan.model(),
+          plural(plan.batches(), "batch"),
+          plan.tokens(),
+          EmbeddingRun.formatDollars(plan.cost()));
     }
   }
 
@@ -81,9 +93,13 @@ final class ProgressReporter implements EmbedListener {
       p.tokens += batch.tokens();
       p.cost = p.cost.add(batch.cost());
       done = p.done;
-      line = EmbeddingRun.formatDollars(p.cost) + " | " + p.tokens + " tok"
-          + (p.retries == 0 ? "" : " | " + p.retries + (p.retries == 1 ? " retry" : " retries"))
-          + (p.rateLimited == 0 ? "" : " (" + p.rateLimited + " rate-limited)");
+      line =
+          EmbeddingRun.formatDollars(p.cost)
+              + " | "
+              + p.tokens
+              + " tok"
+              + (p.retries == 0 ? "" : " | " + p.retries + (p.retries == 1 ? " retry" : " retries"))
+              + (p.rateLimited == 0 ? "" : " (" + p.rateLimited + " rate-limited)");
       if (p.bar != null) {
         p.bar.step(batch.size(), line);
         return;
@@ -94,8 +110,9 @@ final class ProgressReporter implements EmbedListener {
       }
       p.lastLog = now;
     }
-    log.info("Embedding [{}] {}% | {}/{} texts | {}", modelName(p.start.model()), done * 100 / p.start.texts(),
-        done, p.start.texts(), line);
+    log.info(
+        "Embedding [{}] {}% | {}/{} texts | {}",
+        modelName(p.start.model()), done * 100 / p.start.texts(), done, p.start.texts(), line);
   }
 
   @Override

@@ -15,7 +15,8 @@ import okhttp3.Headers;
  * reset durations, and the request id.
  */
 final class RateLimitHeaders {
-  private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|us|µs|ns|m|s)");
+  private static final Pattern GO_DURATION =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(h|ms|us|µs|ns|m|s)");
 
   private RateLimitHeaders() {}
 
@@ -24,7 +25,10 @@ final class RateLimitHeaders {
     return id != null ? id : headers.get("x-trace-id");
   }
 
-  /** {@code retry-after-ms}, else {@code retry-after} in seconds or as an HTTP date; null if absent or unreadable. */
+  /**
+   * {@code retry-after-ms}, else {@code retry-after} in seconds or as an HTTP date; null if absent
+   * or unreadable.
+   */
   static Duration retryAfter(Headers headers) {
     String ms = headers.get("retry-after-ms");
     if (ms != null) {
@@ -55,7 +59,10 @@ final class RateLimitHeaders {
     }
   }
 
-  /** Parses a Go-style duration such as {@code 1s}, {@code 6m0s}, {@code 12ms} or {@code 1m30.5s}; null if unreadable. */
+  /**
+   * Parses a Go-style duration such as {@code 1s}, {@code 6m0s}, {@code 12ms} or {@code 1m30.5s};
+   * null if unreadable.
+   */
   static Duration goDuration(String value) {
     if (value == null || value.isBlank()) {
       return null;
@@ -99,9 +106,13 @@ final class RateLimitHeaders {
     if (limitRequests < 0 && limitTokens < 0) {
       return EmbeddingProvider.Limits.UNKNOWN;
     }
-    return new EmbeddingProvider.Limits(limitRequests, number(h.get("x-ratelimit-remaining-requests")),
-        goDuration(h.get("x-ratelimit-reset-requests")), limitTokens,
-        number(h.get("x-ratelimit-remaining-tokens")), goDuration(h.get("x-ratelimit-reset-tokens")));
+    return new EmbeddingProvider.Limits(
+        limitRequests,
+        number(h.get("x-ratelimit-remaining-requests")),
+        goDuration(h.get("x-ratelimit-reset-requests")),
+        limitTokens,
+        number(h.get("x-ratelimit-remaining-tokens")),
+        goDuration(h.get("x-ratelimit-reset-tokens")));
   }
 
   private static long number(String v) {

@@ -49,8 +49,9 @@ final class Reservation {
    * Waits for the gate and the rate limiter and reserves the budget; null if the run stopped
    * meanwhile (over budget included: then the run is told to stop sending).
    */
-  static Reservation acquire(Pool pool, RunControl control, CostBudget budget, long tokens,
-      BigDecimal cost, Waited waited) throws InterruptedException {
+  static Reservation acquire(
+      Pool pool, RunControl control, CostBudget budget, long tokens, BigDecimal cost, Waited waited)
+      throws InterruptedException {
     PauseGate.Admission admission = pool.gate().admit();
     if (admission.waitNanos() > 0 && !control.sleep(admission.waitNanos()) || control.isAborted()) {
       return null;
@@ -69,10 +70,17 @@ final class Reservation {
     }
     if (budget != null && !budget.reserve(cost)) {
       pool.limiter().release(tokens);
-      control.stopSending(StopReason.OVER_BUDGET, "Not sent: the estimated "
-          + dollars(cost) + " would take the run over its maxCost of " + dollars(budget.max())
-          + " (" + dollars(budget.committed()) + " already spent or reserved). Raise maxCost or"
-          + " embed fewer texts.", null);
+      control.stopSending(
+          StopReason.OVER_BUDGET,
+          "Not sent: the estimated "
+              + dollars(cost)
+              + " would take the run over its maxCost of "
+              + dollars(budget.max())
+              + " ("
+              + dollars(budget.committed())
+              + " already spent or reserved). Raise maxCost or"
+              + " embed fewer texts.",
+          null);
       return null;
     }
     return new Reservation(pool, budget, tokens, cost, admission.ticket());

@@ -54,9 +54,10 @@ final class RetryPolicy {
     if (!failure.isRetryable() || attempt >= maxAttempts) {
       return new Decision(false, Duration.ZERO, null);
     }
-    Duration serverDelay = failure instanceof ProviderException
-        ? ((ProviderException) failure).retryAfter().orElse(null)
-        : null;
+    Duration serverDelay =
+        failure instanceof ProviderException
+            ? ((ProviderException) failure).retryAfter().orElse(null)
+            : null;
     return new Decision(true, serverDelay != null ? serverDelay : backoff(attempt), null);
   }
 

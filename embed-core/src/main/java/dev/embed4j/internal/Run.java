@@ -32,7 +32,12 @@ final class Run implements EmbeddingRun {
   /** What the dispatch knows at the end of a run, besides the settings. */
   record Totals(Duration duration, int retries, int rateLimited, StopReason stopReason) {}
 
-  Run(String id, Settings settings, List<String> texts, float[][] vectors, List<BatchOutcome> batches,
+  Run(
+      String id,
+      Settings settings,
+      List<String> texts,
+      float[][] vectors,
+      List<BatchOutcome> batches,
       Totals totals) {
     this.id = id;
     this.model = settings.model;
@@ -52,6 +57,34 @@ final class Run implements EmbeddingRun {
     this.retries = totals.retries();
     this.rateLimited = totals.rateLimited();
     this.stopReason = totals.stopReason();
+  }
+
+  /**
+   * The run over {@code texts}: the successful batches of {@code previous} (a run being retried),
+   * then this run's outcomes; retries and rate-limited attempts of both.
+   */
+  static Run assemble(
+      String id,
+      Settings settings,
+      List<String> texts,
+      float[][] vectors,
+      EmbeddingRun previous,
+      List<BatchOutcome> outcomes,
+      Duration duration,
+      StopReason stopReason) {
+    List<BatchOutcome> all = new ArrayList<>();
+    int retries = previous == null ? 0 : previous.retries();
+    int rateLimited = previous == null ? 0 : previous.rateLimited();
+    if (previous != null) {
+      previous.batches().stream().filter(BatchOutcome::succeeded).forEach(all::add);
+    }
+    for (BatchOutcome b : outcomes) {
+      all.add(b);
+      retries += b.retries();
+      rateLimited += b.rateLimited();
+    }
+    return new Run(
+        id, settings, texts, vectors, all, new Totals(duration, retries, rateLimited, stopReason));
   }
 
   @Override
@@ -101,12 +134,18 @@ final class Run implements EmbeddingRun {
   public float[] vector(int index) {
     float[] v = vectors[index];
     if (v == null) {
-      BatchOutcome failed = batches.stream()
-          .filter(b -> !b.succeeded() && b.inputIndices().contains(index))
-          .findFirst()
-          .orElseThrow();
-      throw new Embed4jException("Input " + index + " was not embedded: batch " + failed.id()
-          + " failed: " + failed.error().map(Throwable::getMessage).orElse("unknown error"),
+      BatchOutcome failed =
+          batches.stream()
+              .filter(b -> !b.succeeded() && b.inputIndices().contains(index))
+              .findFirst()
+              .orElseThrow();
+      throw new Embed4jException(
+          "Input "
+              + index
+              + " was not embedded: batch "
+              + failed.id()
+              + " failed: "
+              + failed.error().map(Throwable::getMessage).orElse("unknown error"),
           failed.error().orElse(null));
     }
     return v;
@@ -177,14 +216,23 @@ final class Run implements EmbeddingRun {
   @Override
   public String summary() {
     int embedded = size() - failedIndices().size();
-    StringBuilder sb = new StringBuilder("Embedded ").append(embedded)
-        .append(embedded == 1 ? " text in " : " texts in ").append(batches.size())
-        .append(batches.size() == 1 ? " batch" : " batches").append(" | ").append(tokens)
-        .append(" tokens | ").append(EmbeddingRun.formatDollars(cost));
+    StringBuilder sb =
+        new StringBuilder("Embedded ")
+            .append(embedded)
+            .append(embedded == 1 ? " text in " : " texts in ")
+            .append(batches.size())
+            .append(batches.size() == 1 ? " batch" : " batches")
+            .append(" | ")
+            .append(tokens)
+            .append(" tokens | ")
+            .append(EmbeddingRun.formatDollars(cost));
     List<BatchOutcome> failed = failedBatches();
     if (!failed.isEmpty()) {
-      sb.append(" | ").append(failed.size()).append(" batches failed (")
-          .append(failedIndices().size()).append(" texts)");
+      sb.append(" | ")
+          .append(failed.size())
+          .append(" batches failed (")
+          .append(failedIndices().size())
+          .append(" texts)");
     }
     if (retries > 0) {
       sb.append(" | ").append(retries).append(retries == 1 ? " retry" : " retries");

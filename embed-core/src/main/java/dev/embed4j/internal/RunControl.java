@@ -39,19 +39,26 @@ final class RunControl {
     this.runId = runId;
     this.clock = clock;
     this.runTimeout = runTimeout;
-    this.deadlineNanos = runTimeout == null ? Long.MAX_VALUE : clock.nanoTime() + runTimeout.toNanos();
+    this.deadlineNanos =
+        runTimeout == null ? Long.MAX_VALUE : clock.nanoTime() + runTimeout.toNanos();
   }
 
   /** Aborts the run at its deadline, if it has one. */
   void startDeadline(ScheduledExecutorService timer) {
     if (runTimeout != null) {
-      deadlineTimer = timer.schedule(this::deadlinePassed, runTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      deadlineTimer =
+          timer.schedule(this::deadlinePassed, runTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
   void deadlinePassed() {
-    abort(StopReason.DEADLINE_PASSED, "Not embedded: run " + runId + " passed its runTimeout of "
-        + runTimeout + " before this batch was done");
+    abort(
+        StopReason.DEADLINE_PASSED,
+        "Not embedded: run "
+            + runId
+            + " passed its runTimeout of "
+            + runTimeout
+            + " before this batch was done");
   }
 
   void finished() {

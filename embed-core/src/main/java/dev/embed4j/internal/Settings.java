@@ -6,12 +6,9 @@ import dev.embed4j.ModelRegistry;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,7 +49,7 @@ public final class Settings implements Cloneable {
   List<EmbedListener> listeners = new ArrayList<>();
   EmbeddingProvider provider;
   OkHttpClient httpClient;
-  UnaryOperator<String> environment = Settings::systemPropertyOrVariable;
+  UnaryOperator<String> environment = BuiltInProvider::systemPropertyOrVariable;
   boolean allowInsecureHttp;
 
   // Resolved by freeze().
@@ -263,18 +260,6 @@ public final class Settings implements Cloneable {
     return Resolution.apiKeyFound(this);
   }
 
-  /** The embedders' default lookup: a system property of that name, else the variable. */
-  private static String systemPropertyOrVariable(String name) {
-    String value = System.getProperty(name);
-    return value != null ? value : System.getenv(name);
-  }
-
-  /** {@code lookup.apply(name)}, trimmed; null if absent or blank. */
-  static String lookup(UnaryOperator<String> lookup, String name) {
-    String value = lookup.apply(name);
-    return value == null || value.isBlank() ? null : value.trim();
-  }
-
   private Settings check() {
     if (frozen) {
       throw new IllegalStateException("These settings are frozen: derive new ones with copy()");
@@ -308,28 +293,12 @@ public final class Settings implements Cloneable {
 
   /**
    * The default of every setting that has one, by field name ({@code batchSize}, {@code
-   * requestTimeout}, {@code initialBackoff}, {@code learnRateLimits}, ...): integers, longs, booleans
-   * and durations, read from a fresh instance, so that the Spring Boot starter can show core's
-   * defaults without copying them.
+   * requestTimeout}, {@code initialBackoff}, {@code learnRateLimits}, ...): integers, longs,
+   * booleans and durations, read from a fresh instance, so that the Spring Boot starter can show
+   * core's defaults without copying them.
    */
   public static Map<String, Object> defaults() {
-    Settings fresh = new Settings();
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Field f : Settings.class.getDeclaredFields()) {
-      if (Modifier.isStatic(f.getModifiers()) || RESOLVED.contains(f.getName())) {
-        continue;
-      }
-      try {
-        Object value = f.get(fresh);
-        boolean unset = value == null || (value instanceof Number && ((Number) value).longValue() == 0);
-        if (!unset && (value instanceof Number || value instanceof Boolean || value instanceof Duration)) {
-          out.put(f.getName(), value);
-        }
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return out;
+    return Resolution.defaults(new Settings(), RESOLVED);
   }
 
   /** The resolved model (frozen settings only). */
@@ -363,8 +332,17 @@ public final class Settings implements Cloneable {
     if (!frozen) {
       return "Settings{unresolved" + (modelName != null ? ", " + modelName : "") + "}";
     }
-    return model.id() + ", " + dims + " dims" + (type == null ? "" : ", " + type)
-        + (builtIn == null ? ", provider " + provider.id() : ", " + base) + ", batchSize " + batch
-        + ", maxConcurrentRequests " + maxConcurrentRequests + ", maxAttempts " + maxAttempts;
+    return model.id()
+        + ", "
+        + dims
+        + " dims"
+        + (type == null ? "" : ", " + type)
+        + (builtIn == null ? ", provider " + provider.id() : ", " + base)
+        + ", batchSize "
+        + batch
+        + ", maxConcurrentRequests "
+        + maxConcurrentRequests
+        + ", maxAttempts "
+        + maxAttempts;
   }
 }

@@ -21,9 +21,9 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 
 /**
- * What an embedder and the embedders derived from it share: worker threads, a timer, the clock,
- * the HTTP client with its connection pool, and the pacing ({@link Reservation.Pool}: pause gate,
- * rate limiter, in-flight bound) of each provider endpoint, key and model.
+ * What an embedder and the embedders derived from it share: worker threads, a timer, the clock, the
+ * HTTP client with its connection pool, and the pacing ({@link Reservation.Pool}: pause gate, rate
+ * limiter, in-flight bound) of each provider endpoint, key and model.
  */
 final class SharedResources {
   private static final AtomicInteger POOLS = new AtomicInteger();
@@ -41,20 +41,34 @@ final class SharedResources {
   SharedResources(Settings config, Clock clock) {
     this.clock = clock;
     int pool = POOLS.incrementAndGet();
-    this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        daemonThreads("embed4j-" + pool + "-worker-"));
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("embed4j-" + pool + "-timer-"));
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemonThreads("embed4j-" + pool + "-worker-"));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads("embed4j-" + pool + "-timer-"));
     this.ownsHttpClient = config.httpClient == null;
-    OkHttpClient.Builder http = ownsHttpClient ? new OkHttpClient.Builder() : config.httpClient.newBuilder();
+    OkHttpClient.Builder http =
+        ownsHttpClient ? new OkHttpClient.Builder() : config.httpClient.newBuilder();
     if (ownsHttpClient) {
       int connections = Math.max(5, config.maxConcurrentRequests);
       Dispatcher dispatcher = new Dispatcher();
       dispatcher.setMaxRequests(Math.max(64, connections));
       dispatcher.setMaxRequestsPerHost(connections);
-      http.dispatcher(dispatcher).connectionPool(new ConnectionPool(connections, 5, TimeUnit.MINUTES));
+      http.dispatcher(dispatcher)
+          .connectionPool(new ConnectionPool(connections, 5, TimeUnit.MINUTES));
     }
-    // Embed4j retries by its own policy and counts every attempt; the key must not follow redirects.
-    this.httpClient = http.retryOnConnectionFailure(false).followRedirects(false).followSslRedirects(false).build();
+    // Embed4j retries by its own policy and counts every attempt; the key must not follow
+    // redirects.
+    this.httpClient =
+        http.retryOnConnectionFailure(false)
+            .followRedirects(false)
+            .followSslRedirects(false)
+            .build();
   }
 
   Clock clock() {
@@ -71,7 +85,8 @@ final class SharedResources {
 
   /** The shared client with the timeouts of {@code config}; derived clients share its pool. */
   OkHttpClient httpClient(Settings config) {
-    return httpClient.newBuilder()
+    return httpClient
+        .newBuilder()
         .connectTimeout(config.connectTimeout)
         .readTimeout(config.requestTimeout)
         .writeTimeout(config.requestTimeout)
@@ -89,7 +104,8 @@ final class SharedResources {
   }
 
   private AdaptiveConcurrency slots(Settings config) {
-    return slots.computeIfAbsent(poolKey(config) + "|" + config.maxConcurrentRequests,
+    return slots.computeIfAbsent(
+        poolKey(config) + "|" + config.maxConcurrentRequests,
         k -> new AdaptiveConcurrency(config.maxConcurrentRequests));
   }
 
@@ -100,9 +116,17 @@ final class SharedResources {
     if (config.requestsPerMinute == 0 && config.tokensPerMinute == 0 && !config.learnRateLimits) {
       return RateLimiter.NONE;
     }
-    return limiters.computeIfAbsent(poolKey(config) + "|" + config.requestsPerMinute + "|"
-        + config.tokensPerMinute + "|" + config.learnRateLimits,
-        k -> new BucketRateLimiter(config.requestsPerMinute, config.tokensPerMinute, config.learnRateLimits, clock));
+    return limiters.computeIfAbsent(
+        poolKey(config)
+            + "|"
+            + config.requestsPerMinute
+            + "|"
+            + config.tokensPerMinute
+            + "|"
+            + config.learnRateLimits,
+        k ->
+            new BucketRateLimiter(
+                config.requestsPerMinute, config.tokensPerMinute, config.learnRateLimits, clock));
   }
 
   private static String poolKey(Settings config) {
@@ -117,7 +141,8 @@ final class SharedResources {
       return "-";
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -7,14 +7,15 @@ import com.knuddels.jtokkit.api.EncodingType;
 
 /**
  * Token counts with jtokkit's {@code cl100k_base}, exact for OpenAI's embedding models and the
- * estimate for the others. Special-token text such as {@code <|endoftext|>} is counted as
- * ordinary text, as the embeddings endpoints treat it.
+ * estimate for the others. Special-token text such as {@code <|endoftext|>} is counted as ordinary
+ * text, as the embeddings endpoints treat it.
  */
 public final class Tokenizers {
   private Tokenizers() {}
 
   private static final class Holder {
-    static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    static final Encoding CL100K =
+        Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
   }
 
   public static int count(String text) {

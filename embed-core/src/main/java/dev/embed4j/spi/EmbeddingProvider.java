@@ -11,20 +11,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The service provider interface behind an {@link dev.embed4j.Embedder}: embeds one batch of
- * texts. The built-in providers (OpenAI, Cohere) implement it; implement it yourself to drive
- * another model through the engine's batching, concurrency, retries, progress, listeners and cost
- * figures (the {@code embed-langchain4j} module wraps any LangChain4j {@code EmbeddingModel} this
- * way) and pass it to {@link dev.embed4j.Embedder.Builder#provider(EmbeddingProvider)}.
+ * The service provider interface behind an {@link dev.embed4j.Embedder}: embeds one batch of texts.
+ * The built-in providers (OpenAI, Cohere) implement it; implement it yourself to drive another
+ * model through the engine's batching, concurrency, retries, progress, listeners and cost figures
+ * (the {@code embed-langchain4j} module wraps any LangChain4j {@code EmbeddingModel} this way) and
+ * pass it to {@link dev.embed4j.Embedder.Builder#provider(EmbeddingProvider)}.
  *
- * <p>{@link #embed(Request)} is called from many threads at once and must be thread-safe. It
- * either returns one vector per text, in the order of the texts, or throws:
+ * <p>{@link #embed(Request)} is called from many threads at once and must be thread-safe. It either
+ * returns one vector per text, in the order of the texts, or throws:
  *
  * <ul>
  *   <li>{@link ProviderException} for a classified failure (build it with {@link
  *       ProviderException#builder(String, String)}, which decides its type from the status):
- *       retried if {@link ProviderException#isRetryable()}; a {@link RateLimitException} pauses
- *       the whole pool; an {@link AuthenticationException} stops the run;
+ *       retried if {@link ProviderException#isRetryable()}; a {@link RateLimitException} pauses the
+ *       whole pool; an {@link AuthenticationException} stops the run;
  *   <li>{@link IOException} for a transport failure, which is retried;
  *   <li>any other runtime exception, which fails the batch without a retry.
  * </ul>
@@ -42,8 +42,8 @@ public interface EmbeddingProvider extends AutoCloseable {
   default void close() {}
 
   /**
-   * One batch to embed, as the engine hands it to a provider: the texts are already validated
-   * (none null or blank, none over the model's per-input limit unless {@link #truncate()}).
+   * One batch to embed, as the engine hands it to a provider: the texts are already validated (none
+   * null or blank, none over the model's per-input limit unless {@link #truncate()}).
    */
   interface Request {
 
@@ -73,7 +73,11 @@ public interface EmbeddingProvider extends AutoCloseable {
 
     /** A request that is never cancelled, for calling a provider directly. */
     static Request of(
-        ModelSpec model, List<String> texts, int dimensions, InputType inputType, boolean truncate) {
+        ModelSpec model,
+        List<String> texts,
+        int dimensions,
+        InputType inputType,
+        boolean truncate) {
       Objects.requireNonNull(model, "model");
       List<String> copy = List.copyOf(texts);
       return new Request() {

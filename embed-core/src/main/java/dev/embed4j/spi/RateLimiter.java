@@ -3,30 +3,31 @@ package dev.embed4j.spi;
 import java.time.Duration;
 
 /**
- * Keeps the requests and tokens sent per minute under a provider's limits. One limiter is
- * shared by every request of the same provider, key and model. The built-in one uses Bucket4j
- * token buckets, configured with {@link dev.embed4j.Embedder.Builder#requestsPerMinute(int)} and
- * {@link dev.embed4j.Embedder.Builder#tokensPerMinute(long)} or learned from the provider's
- * {@code x-ratelimit-*} headers; implement this interface to share a budget between processes
- * (for example with Bucket4j's Redis back end). Implementations must be thread-safe.
+ * Keeps the requests and tokens sent per minute under a provider's limits. One limiter is shared by
+ * every request of the same provider, key and model. The built-in one uses Bucket4j token buckets,
+ * configured with {@link dev.embed4j.Embedder.Builder#requestsPerMinute(int)} and {@link
+ * dev.embed4j.Embedder.Builder#tokensPerMinute(long)} or learned from the provider's {@code
+ * x-ratelimit-*} headers; implement this interface to share a budget between processes (for example
+ * with Bucket4j's Redis back end). Implementations must be thread-safe.
  */
 public interface RateLimiter {
 
   /** A limiter that never waits. */
-  RateLimiter NONE = new RateLimiter() {
-    @Override
-    public Duration acquire(long tokens, Duration maxWait) {
-      return Duration.ZERO;
-    }
-  };
+  RateLimiter NONE =
+      new RateLimiter() {
+        @Override
+        public Duration acquire(long tokens, Duration maxWait) {
+          return Duration.ZERO;
+        }
+      };
 
   /**
    * Reserves one request and {@code tokens} tokens, waiting until they are available.
    *
    * @param tokens the estimated tokens of the request
    * @param maxWait the longest the caller may wait
-   * @return how long it waited, or null if the reservation could not be made within
-   *     {@code maxWait} (nothing is then reserved)
+   * @return how long it waited, or null if the reservation could not be made within {@code maxWait}
+   *     (nothing is then reserved)
    * @throws InterruptedException if the waiting thread is interrupted
    */
   Duration acquire(long tokens, Duration maxWait) throws InterruptedException;

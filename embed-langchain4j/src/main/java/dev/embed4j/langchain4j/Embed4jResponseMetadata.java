@@ -7,16 +7,17 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * The metadata of every {@code EmbeddingResponse} of an {@link Embed4jEmbeddingModel}: besides
- * LangChain4j's {@link #modelName()} and {@link #tokenUsage()} (input tokens as the provider
- * billed them), what the call cost and the Embed4j {@link EmbeddingRun} behind it, with its
- * batches, retries, rate-limit waits and timing.
+ * The metadata of every {@code EmbeddingResponse} of an {@link LangChain4jEmbeddingModel}: besides
+ * LangChain4j's {@link #modelName()} and {@link #tokenUsage()} (input tokens as the provider billed
+ * them), what the call cost and the Embed4j {@link EmbeddingRun} behind it, with its batches,
+ * retries, rate-limit waits and timing.
  *
  * <pre>{@code
- * EmbeddingResponse response = model.embed(EmbeddingRequest.builder().textSegments(segments).build());
+ * EmbeddingResponse response = model.embed(EmbeddingRequest.builder().textSegments(docs).build());
  * Embed4jResponseMetadata metadata = (Embed4jResponseMetadata) response.metadata();
  * System.out.println(metadata.cost());          // 0.000412 (US dollars)
- * System.out.println(metadata.run().summary()); // Embedded 2000 texts in 32 batches | 20600 tokens | $0.000412 | 840 ms
+ * System.out.println(metadata.run().summary());
+ * // Embedded 2000 texts in 32 batches | 20600 tokens | $0.000412 | 840 ms
  * }</pre>
  *
  * <p>Immutable. The run's vectors are the arrays of the response's embeddings, not copies.
@@ -25,9 +26,10 @@ public final class Embed4jResponseMetadata extends EmbeddingResponseMetadata {
   private final EmbeddingRun run;
 
   Embed4jResponseMetadata(EmbeddingRun run) {
-    super(EmbeddingResponseMetadata.builder()
-        .modelName(run.model().name())
-        .tokenUsage(new TokenUsage((int) Math.min(Integer.MAX_VALUE, run.tokens()))));
+    super(
+        EmbeddingResponseMetadata.builder()
+            .modelName(run.model().name())
+            .tokenUsage(new TokenUsage((int) Math.min(Integer.MAX_VALUE, run.tokens()))));
     this.run = run;
   }
 
@@ -36,7 +38,10 @@ public final class Embed4jResponseMetadata extends EmbeddingResponseMetadata {
     return run;
   }
 
-  /** US dollars the call cost: the billed tokens at the model's registry price ({@link EmbeddingRun#cost()}). */
+  /**
+   * US dollars the call cost: the billed tokens at the model's registry price ({@link
+   * EmbeddingRun#cost()}).
+   */
   public BigDecimal cost() {
     return run.cost();
   }
@@ -53,7 +58,14 @@ public final class Embed4jResponseMetadata extends EmbeddingResponseMetadata {
 
   @Override
   public String toString() {
-    return "Embed4jResponseMetadata{modelName='" + modelName() + "', tokenUsage=" + tokenUsage() + ", cost="
-        + EmbeddingRun.formatDollars(run.cost()) + ", run=" + run.id() + '}';
+    return "Embed4jResponseMetadata{modelName='"
+        + modelName()
+        + "', tokenUsage="
+        + tokenUsage()
+        + ", cost="
+        + EmbeddingRun.formatDollars(run.cost())
+        + ", run="
+        + run.id()
+        + '}';
   }
 }

@@ -25,8 +25,8 @@ final class Exceptions {
 
   /**
    * An Embed4j failure as the LangChain4j exception a LangChain4j user catches. The message is
-   * Embed4j's (it names the failed batches and input indices); the Embed4j exception is the
-   * cause, so an {@link IncompleteRunException} and its run stay reachable.
+   * Embed4j's (it names the failed batches and input indices); the Embed4j exception is the cause,
+   * so an {@link IncompleteRunException} and its run stay reachable.
    */
   static RuntimeException toLangChain4j(Throwable error) {
     Throwable e = unwrap(error);
@@ -34,7 +34,9 @@ final class Exceptions {
       return (LangChain4jException) e;
     }
     if (!(e instanceof Embed4jException)) {
-      return e instanceof RuntimeException ? (RuntimeException) e : new LangChain4jException(e.getMessage(), e);
+      return e instanceof RuntimeException
+          ? (RuntimeException) e
+          : new LangChain4jException(e.getMessage(), e);
     }
     String message = e.getMessage();
     Throwable reason = reason((Embed4jException) e);
@@ -53,7 +55,8 @@ final class Exceptions {
       if (status == 404) {
         return new ModelNotFoundException(message, e);
       }
-      if (status == 408 || (status == 0 && p.getCause() instanceof java.io.InterruptedIOException)) {
+      if (status == 408
+          || (status == 0 && p.getCause() instanceof java.io.InterruptedIOException)) {
         return new TimeoutException(message, e);
       }
       if (status >= 500) {
@@ -92,25 +95,35 @@ final class Exceptions {
   }
 
   /**
-   * A LangChain4j model's failure as the {@link ProviderException} the engine classifies:
-   * retriable ones are retried, a rate limit pauses the pool, a rejected key stops the run.
-   * Core's {@code RateLimitException} and {@code AuthenticationException} take no cause, so for
-   * those the original's type and message are kept in the message only.
+   * A LangChain4j model's failure as the {@link ProviderException} the engine classifies. What
+   * LangChain4j knows goes into the builder, which decides the type: a {@code RateLimitException}
+   * is a 429 (retried, pauses the pool) and an {@code AuthenticationException} a 401 or 403 (stops
+   * the run) even without an HTTP status; other {@code RetriableException}s are retryable and
+   * anything else that is not an {@code HttpException} is not, whatever the status in its causes;
+   * an {@code HttpException} is classified by its status. A 429 that LangChain4j says not to retry
+   * is kept non-retryable, without its status (core's builder would make it a rate limit).
    */
   static ProviderException toEmbed4j(RuntimeException e, String provider, String model) {
     int status = statusOf(e);
-    String message = "LangChain4j model " + model + " failed: " + e.getClass().getSimpleName()
-        + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    if (e instanceof RateLimitException || (status == 429 && !(e instanceof NonRetriableException))) {
-      return new dev.embed4j.RateLimitException(provider, model, null, null, null, message);
+    if (e instanceof RateLimitException) {
+      status = 429;
+    } else if (e instanceof AuthenticationException) {
+      status = status == 403 ? 403 : 401;
+    } else if (status == 429 && e instanceof NonRetriableException) {
+      status = 0;
     }
-    if (e instanceof AuthenticationException || status == 401 || status == 403) {
-      return new dev.embed4j.AuthenticationException(provider, model, status > 0 ? status : 401, null, null,
-          message);
+    ProviderException.Builder failure = ProviderException.builder(provider, model).status(status);
+    if (!(e instanceof HttpException)) {
+      failure.retryable(e instanceof RetriableException);
     }
-    boolean retryable = e instanceof RetriableException
-        || (e instanceof HttpException && (status == 408 || status == 409 || status >= 500));
-    return new ProviderException(provider, model, status, null, null, retryable, null, message, e);
+    return failure
+        .cause(e)
+        .build(
+            "LangChain4j model "
+                + model
+                + " failed: "
+                + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
   }
 
   /** The HTTP status in {@code e}'s cause chain, or 0 if none is known. */
@@ -125,7 +138,8 @@ final class Exceptions {
 
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

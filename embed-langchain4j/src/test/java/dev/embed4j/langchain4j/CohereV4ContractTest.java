@@ -1,6 +1,9 @@
 package dev.embed4j.langchain4j;
 
-/** The test kit on {@code embed-v4.0}: input type and dimensions (256 is one of its output dimensions). */
+/**
+ * The test kit on {@code embed-v4.0}: input type and dimensions (256 is one of its output
+ * dimensions).
+ */
 class CohereV4ContractTest extends EmulatorContract {
 
   @Override

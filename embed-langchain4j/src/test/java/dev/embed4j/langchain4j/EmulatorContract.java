@@ -1,5 +1,6 @@
 package dev.embed4j.langchain4j;
 
+import dev.embed4j.Embedder;
 import dev.embed4j.emulator.EmbeddingEmulator;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.common.AbstractEmbeddingModelIT;
@@ -13,22 +14,19 @@ import org.junit.jupiter.api.AfterAll;
  * only {@code test-key}, so {@link #failingModelWith} (key {@code wrong-key}) gets a 401.
  */
 abstract class EmulatorContract extends AbstractEmbeddingModelIT {
-  private final EmbeddingEmulator emulator = EmbeddingEmulator.builder().apiKeys("test-key").start();
-  private final List<Embed4jEmbeddingModel> built = new CopyOnWriteArrayList<>();
+  private final EmbeddingEmulator emulator =
+      EmbeddingEmulator.builder().apiKeys("test-key").start();
+  private final List<Embedder> built = new CopyOnWriteArrayList<>();
   private final EmbeddingModel model = model("test-key", List.of());
 
   /** The registry name of the model under test. */
   abstract String modelName();
 
   private EmbeddingModel model(String key, List<EmbeddingModelListener> listeners) {
-    Embed4jEmbeddingModel m = Embed4jEmbeddingModel.builder()
-        .modelName(modelName())
-        .apiKey(key)
-        .baseUrl(emulator.baseUrl())
-        .listeners(listeners)
-        .build();
-    built.add(m);
-    return m;
+    Embedder embedder =
+        Embedder.builder().model(modelName()).apiKey(key).baseUrl(emulator.baseUrl()).build();
+    built.add(embedder);
+    return LangChain4jEmbeddingModel.builder(embedder).listeners(listeners).build();
   }
 
   @Override
@@ -54,7 +52,7 @@ abstract class EmulatorContract extends AbstractEmbeddingModelIT {
 
   @AfterAll
   void closeAll() {
-    built.forEach(Embed4jEmbeddingModel::close);
+    built.forEach(Embedder::close);
     emulator.close();
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.embed4j.BatchOutcome;
 import dev.embed4j.Embedder;
-import dev.embed4j.EmbeddingProvider;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.ProviderException;
+import dev.embed4j.spi.EmbeddingProvider;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.exception.AuthenticationException;
@@ -37,15 +37,24 @@ import org.junit.jupiter.api.Test;
 
 class LangChain4jEmbeddingProviderTest {
 
-  private static final ModelSpec FAKE = ModelSpec.builder(LangChain4jEmbeddingProvider.ID, "fake")
-      .dimensions(4).reducibleFrom(1).pricePerMillionTokens(new BigDecimal("1.00")).build();
+  private static final ModelSpec FAKE =
+      ModelSpec.builder(LangChain4jEmbeddingProvider.ID, "fake")
+          .dimensions(4)
+          .reducibleFrom(1)
+          .pricePerMillionTokens(new BigDecimal("1.00"))
+          .build();
 
   @Test
   void miniLmThroughTheEngine_returnsTheVectorsOfTheModelCalledDirectly() {
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      texts.add("Sentence " + i + ": " + (i % 2 == 0 ? "the cat sleeps on the warm windowsill"
-          : "quarterly revenue grew by " + i + " percent"));
+      texts.add(
+          "Sentence "
+              + i
+              + ": "
+              + (i % 2 == 0
+                  ? "the cat sleeps on the warm windowsill"
+                  : "quarterly revenue grew by " + i + " percent"));
     }
     List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
     Response<List<Embedding>> direct = new AllMiniLmL6V2EmbeddingModel().embedAll(segments);
@@ -58,7 +67,9 @@ class LangChain4jEmbeddingProviderTest {
     assertThat(run.batches()).hasSize(5);
     assertThat(run.dimensions()).isEqualTo(384);
     for (int i = 0; i < texts.size(); i++) {
-      assertThat(run.vector(i)).as("vector %d", i).containsExactly(direct.content().get(i).vector());
+      assertThat(run.vector(i))
+          .as("vector %d", i)
+          .containsExactly(direct.content().get(i).vector());
     }
     assertThat(run.tokens()).isEqualTo(direct.tokenUsage().inputTokenCount().longValue());
     assertThat(run.cost()).isEqualByComparingTo(BigDecimal.ZERO);
@@ -80,7 +91,8 @@ class LangChain4jEmbeddingProviderTest {
   void anyModel_getsTheEnginesBatchingAndCost() {
     ScriptedModel model = new ScriptedModel();
     EmbeddingRun run;
-    try (Embedder embedder = LangChain4jEmbeddingProvider.embedder(model).model(FAKE).batchSize(3).build()) {
+    try (Embedder embedder =
+        LangChain4jEmbeddingProvider.embedder(model).model(FAKE).batchSize(3).build()) {
       run = embedder.embed(List.of("a", "b", "c", "d", "e", "f", "g"));
     }
 
@@ -104,9 +116,10 @@ class LangChain4jEmbeddingProviderTest {
 
   @Test
   void otherRetriableExceptions_andRetryableHttpStatuses_areRetried() {
-    ScriptedModel model = new ScriptedModel()
-        .failFirst(new InternalServerException("oops"))
-        .failFirst(new HttpException(503, "unavailable"));
+    ScriptedModel model =
+        new ScriptedModel()
+            .failFirst(new InternalServerException("oops"))
+            .failFirst(new HttpException(503, "unavailable"));
 
     EmbeddingRun run = runOne(model);
 
@@ -121,7 +134,8 @@ class LangChain4jEmbeddingProviderTest {
     BatchOutcome batch = runOne(model).batches().get(0);
 
     assertThat(batch.attempts()).isEqualTo(1);
-    assertThat(batch.error().orElseThrow()).isInstanceOf(dev.embed4j.AuthenticationException.class)
+    assertThat(batch.error().orElseThrow())
+        .isInstanceOf(dev.embed4j.AuthenticationException.class)
         .hasMessageContaining("AuthenticationException: bad key");
   }
 
@@ -133,17 +147,23 @@ class LangChain4jEmbeddingProviderTest {
     BatchOutcome batch = runOne(model).batches().get(0);
 
     assertThat(batch.attempts()).isEqualTo(1);
-    assertThat(batch.error().orElseThrow()).isInstanceOf(ProviderException.class).hasCause(invalid)
+    assertThat(batch.error().orElseThrow())
+        .isInstanceOf(ProviderException.class)
+        .hasCause(invalid)
         .satisfies(e -> assertThat(e.isRetryable()).isFalse());
   }
 
   @Test
   void tokenUsage_isPassedOn_orMinusOneWhenTheModelReportsNone() {
-    EmbeddingProvider.Request request = new EmbeddingProvider.Request(FAKE, List.of("x", "y"), 4, null, false,
-        EmbeddingProvider.Cancellation.NONE);
+    EmbeddingProvider.Request request =
+        EmbeddingProvider.Request.of(FAKE, List.of("x", "y"), 4, null, false);
 
-    assertThat(LangChain4jEmbeddingProvider.of(new ScriptedModel()).embed(request).tokens()).isEqualTo(20);
-    assertThat(LangChain4jEmbeddingProvider.of(new ScriptedModel().withoutUsage()).embed(request).tokens())
+    assertThat(LangChain4jEmbeddingProvider.of(new ScriptedModel()).embed(request).tokens())
+        .isEqualTo(20);
+    assertThat(
+            LangChain4jEmbeddingProvider.of(new ScriptedModel().withoutUsage())
+                .embed(request)
+                .tokens())
         .isEqualTo(-1);
   }
 
@@ -152,10 +172,10 @@ class LangChain4jEmbeddingProviderTest {
     ScriptedModel model = new ScriptedModel();
     LangChain4jEmbeddingProvider provider = LangChain4jEmbeddingProvider.of(model);
 
-    EmbeddingProvider.Result result = provider.embed(new EmbeddingProvider.Request(FAKE, List.of("q"), 2,
-        InputType.SEARCH_QUERY, false, EmbeddingProvider.Cancellation.NONE));
-    provider.embed(new EmbeddingProvider.Request(FAKE, List.of("d"), 4, null, false,
-        EmbeddingProvider.Cancellation.NONE));
+    EmbeddingProvider.Result result =
+        provider.embed(
+            EmbeddingProvider.Request.of(FAKE, List.of("q"), 2, InputType.SEARCH_QUERY, false));
+    provider.embed(EmbeddingProvider.Request.of(FAKE, List.of("d"), 4, null, false));
 
     assertThat(result.vectors().get(0)).hasSize(2);
     assertThat(model.requests.get(0).dimensions()).isEqualTo(2);
@@ -167,8 +187,11 @@ class LangChain4jEmbeddingProviderTest {
   void inputTypeLangChain4jCannotExpress_failsWithoutRetry() {
     ScriptedModel model = new ScriptedModel();
     EmbeddingRun run;
-    try (Embedder embedder = LangChain4jEmbeddingProvider.embedder(model).model(FAKE)
-        .inputType(InputType.CLUSTERING).build()) {
+    try (Embedder embedder =
+        LangChain4jEmbeddingProvider.embedder(model)
+            .model(FAKE)
+            .inputType(InputType.CLUSTERING)
+            .build()) {
       run = embedder.embed(List.of("x"));
     }
 
@@ -178,15 +201,19 @@ class LangChain4jEmbeddingProviderTest {
   }
 
   private static EmbeddingRun runOne(ScriptedModel model) {
-    try (Embedder embedder = LangChain4jEmbeddingProvider.embedder(model).model(FAKE).maxAttempts(3)
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)).build()) {
+    try (Embedder embedder =
+        LangChain4jEmbeddingProvider.embedder(model)
+            .model(FAKE)
+            .maxAttempts(3)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .build()) {
       return embedder.embed(List.of("one text"));
     }
   }
 
   /**
-   * A LangChain4j model that first throws the scripted failures, then embeds each text as a
-   * vector derived from its hash, billing 10 tokens per text.
+   * A LangChain4j model that first throws the scripted failures, then embeds each text as a vector
+   * derived from its hash, billing 10 tokens per text.
    */
   static final class ScriptedModel implements EmbeddingModel {
     final List<EmbeddingRequest> requests = new CopyOnWriteArrayList<>();
@@ -219,9 +246,12 @@ class LangChain4jEmbeddingProviderTest {
       }
       requests.add(request);
       int dims = request.dimensions() == null ? 4 : request.dimensions();
-      List<Embedding> embeddings = request.inputs().stream().map(in -> Embedding.from(vector(in.text(), dims))).toList();
-      return EmbeddingResponse.builder().embeddings(embeddings)
-          .tokenUsage(usage ? new TokenUsage(10 * embeddings.size()) : null).build();
+      List<Embedding> embeddings =
+          request.inputs().stream().map(in -> Embedding.from(vector(in.text(), dims))).toList();
+      return EmbeddingResponse.builder()
+          .embeddings(embeddings)
+          .tokenUsage(usage ? new TokenUsage(10 * embeddings.size()) : null)
+          .build();
     }
 
     @Override

@@ -6,21 +6,28 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.common.AbstractEmbeddingModelIT;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * The test kit on the offline all-MiniLM-L6-v2, driven through the engine by
- * {@link LangChain4jEmbeddingProvider}: no input type, no dimensions, no images. The failing model
- * is LangChain4j's {@link DisabledEmbeddingModel} behind the same provider wrapper.
+ * The test kit on the offline all-MiniLM-L6-v2, driven through the engine by {@link
+ * LangChain4jEmbeddingProvider}: no input type, no dimensions, no images. The failing model is
+ * LangChain4j's {@link DisabledEmbeddingModel} behind the same provider wrapper.
  */
 class MiniLmContractTest extends AbstractEmbeddingModelIT {
-  private final Embed4jEmbeddingModel model = miniLm(List.of());
+  private final List<Embedder> built = new CopyOnWriteArrayList<>();
+  private final LangChain4jEmbeddingModel model = miniLm(List.of());
 
-  private static Embed4jEmbeddingModel miniLm(List<EmbeddingModelListener> listeners) {
-    return Embed4jEmbeddingModel.builder()
-        .embedder(LangChain4jEmbeddingProvider.allMiniLmL6V2().build())
+  private LangChain4jEmbeddingModel miniLm(List<EmbeddingModelListener> listeners) {
+    return LangChain4jEmbeddingModel.builder(
+            track(LangChain4jEmbeddingProvider.allMiniLmL6V2().build()))
         .listeners(listeners)
         .build();
+  }
+
+  private Embedder track(Embedder embedder) {
+    built.add(embedder);
+    return embedder;
   }
 
   @Override
@@ -35,11 +42,12 @@ class MiniLmContractTest extends AbstractEmbeddingModelIT {
 
   @Override
   protected EmbeddingModel failingModelWith(EmbeddingModelListener listener) {
-    Embedder disabled = Embedder.builder()
-        .provider(LangChain4jEmbeddingProvider.of(new DisabledEmbeddingModel()))
-        .model(LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2)
-        .build();
-    return Embed4jEmbeddingModel.builder().embedder(disabled).listeners(List.of(listener)).build();
+    Embedder disabled =
+        Embedder.builder()
+            .provider(LangChain4jEmbeddingProvider.of(new DisabledEmbeddingModel()))
+            .model(LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2)
+            .build();
+    return LangChain4jEmbeddingModel.builder(track(disabled)).listeners(List.of(listener)).build();
   }
 
   @Override
@@ -59,6 +67,6 @@ class MiniLmContractTest extends AbstractEmbeddingModelIT {
 
   @AfterAll
   void close() {
-    model.embedder().close();
+    built.forEach(Embedder::close);
   }
 }

@@ -1,6 +1,8 @@
 package dev.embed4j.langchain4j;
 
-/** The test kit on {@code text-embedding-3-small}: dimensions yes, input type no (OpenAI has none). */
+/**
+ * The test kit on {@code text-embedding-3-small}: dimensions yes, input type no (OpenAI has none).
+ */
 class OpenAiContractTest extends EmulatorContract {
 
   @Override

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** embed-langchain4j declares all-MiniLM-L6-v2 optional: everything but its factory must work without it. */
+/**
+ * embed-langchain4j declares all-MiniLM-L6-v2 optional: everything but its factory must work
+ * without it.
+ */
 class OptionalMiniLmTest {
 
   @Test
@@ -23,15 +26,17 @@ class OptionalMiniLmTest {
         urls.add(Path.of(entry).toUri().toURL());
       }
     }
-    assertThat(urls).hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
+    assertThat(urls)
+        .hasSizeLessThan(System.getProperty("java.class.path").split(File.pathSeparator).length);
 
-    try (URLClassLoader withoutMiniLm = new URLClassLoader(urls.toArray(URL[]::new),
-        ClassLoader.getPlatformClassLoader())) {
-      Class<?> provider = Class.forName(LangChain4jEmbeddingProvider.class.getName(), true, withoutMiniLm);
-      Class.forName(Embed4jEmbeddingModel.class.getName(), true, withoutMiniLm);
+    try (URLClassLoader withoutMiniLm =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      Class<?> provider =
+          Class.forName(LangChain4jEmbeddingProvider.class.getName(), true, withoutMiniLm);
+      Class.forName(LangChain4jEmbeddingModel.class.getName(), true, withoutMiniLm);
 
-      assertThat(provider.getField("ALL_MINILM_L6_V2").get(null)).hasToString(
-          LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2.toString());
+      assertThat(provider.getField("ALL_MINILM_L6_V2").get(null))
+          .hasToString(LangChain4jEmbeddingProvider.ALL_MINILM_L6_V2.toString());
       assertThatThrownBy(() -> provider.getMethod("allMiniLmL6V2").invoke(null))
           .isInstanceOf(InvocationTargetException.class)
           .cause()

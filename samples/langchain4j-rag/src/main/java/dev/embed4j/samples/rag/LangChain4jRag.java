@@ -1,8 +1,9 @@
 package dev.embed4j.samples.rag;
 
 import dev.embed4j.EmbedListener;
+import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
-import dev.embed4j.langchain4j.Embed4jEmbeddingModel;
+import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingProvider;
 import dev.langchain4j.data.document.Document;
 import dev.langchain4j.data.document.loader.FileSystemDocumentLoader;
@@ -43,14 +44,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * <p>With {@code OPENAI_API_KEY} set it embeds with OpenAI {@code text-embedding-3-small}; with
- * {@code COHERE_API_KEY}, with Cohere {@code embed-english-v3.0} (documents as
- * {@code search_document}, the question as {@code search_query}); with neither, offline with the
+ * {@code COHERE_API_KEY}, with Cohere {@code embed-english-v3.0} (documents as {@code
+ * search_document}, the question as {@code search_query}); with neither, offline with the
  * in-process all-MiniLM-L6-v2. {@code OPENAI_BASE_URL} and {@code COHERE_BASE_URL} are honoured.
- * The documents default to the README.md and docs/ folder of the Embed4j checkout the program
- * runs in.
+ * The documents default to the README.md and docs/ folder of the Embed4j checkout the program runs
+ * in.
  */
 public final class LangChain4jRag {
-  static final String USAGE = "Usage: java -jar langchain4j-rag.jar [--docs PATH]... [--store FILE] \"question\"";
+  static final String USAGE =
+      "Usage: java -jar langchain4j-rag.jar [--docs PATH]... [--store FILE] \"question\"";
 
   private LangChain4jRag() {}
 
@@ -69,26 +71,33 @@ public final class LangChain4jRag {
       return 2;
     }
 
-    // 1. The embedding model; an Embed4j listener keeps the last run for its summary.
+    // 1. The embedder, and the LangChain4j model over it; an Embed4j listener keeps the last run.
     AtomicReference<EmbeddingRun> lastRun = new AtomicReference<>();
-    EmbedListener keepRun = new EmbedListener() {
-      @Override
-      public void runFinished(EmbeddingRun run) {
-        lastRun.set(run);
-      }
-    };
-    Choice choice = chooseModel(env, keepRun);
+    EmbedListener keepRun =
+        new EmbedListener() {
+          @Override
+          public void runFinished(EmbeddingRun run) {
+            lastRun.set(run);
+          }
+        };
+    Choice choice = chooseEmbedder(env, keepRun);
     out.println(choice.description());
-    Embed4jEmbeddingModel model = choice.model();
 
-    try {
+    try (Embedder embedder = choice.embedder()) {
+      LangChain4jEmbeddingModel model = LangChain4jEmbeddingModel.builder(embedder).build();
+      // Cohere takes input types (documents and questions are embedded differently); the others
+      // none.
+      EmbeddingInputType documentType =
+          embedder.acceptsInputType() ? EmbeddingInputType.DOCUMENT : null;
+      EmbeddingInputType queryType = embedder.acceptsInputType() ? EmbeddingInputType.QUERY : null;
+
       // 2. Ingest: load, split, embed (parallel, token-aware batches), store and save.
       List<Document> documents = loadDocuments(arguments.docs());
       InMemoryEmbeddingStore<TextSegment> store = new InMemoryEmbeddingStore<>();
       EmbeddingStoreIngestor.builder()
           .documentSplitter(DocumentSplitters.recursive(800, 80))
           .embeddingModel(model)
-          .embeddingInputType(choice.documentType())
+          .embeddingInputType(documentType)
           .embeddingStore(store)
           .build()
           .ingest(documents);
@@ -98,20 +107,31 @@ public final class LangChain4jRag {
       out.println("Saved the embedding store to " + arguments.store());
 
       // 3. Ask: embed the question and find the closest segments.
-      Embedding question = model.embed(EmbeddingRequest.builder()
-          .input(arguments.question())
-          .inputType(choice.queryType())
-          .build()).embeddings().get(0);
-      List<EmbeddingMatch<TextSegment>> matches = store.search(EmbeddingSearchRequest.builder()
-          .queryEmbedding(question)
-          .maxResults(3)
-          .build()).matches();
+      Embedding question =
+          model
+              .embed(
+                  EmbeddingRequest.builder()
+                      .input(arguments.question())
+                      .inputType(queryType)
+                      .build())
+              .embeddings()
+              .get(0);
+      List<EmbeddingMatch<TextSegment>> matches =
+          store
+              .search(
+                  EmbeddingSearchRequest.builder().queryEmbedding(question).maxResults(3).build())
+              .matches();
       out.println();
       out.println("Question: " + arguments.question());
       for (int i = 0; i < matches.size(); i++) {
         EmbeddingMatch<TextSegment> match = matches.get(i);
-        out.printf(Locale.ROOT, "%d. %.4f  %s%n   %s%n", i + 1, match.score(),
-            match.embedded().metadata().getString(Document.FILE_NAME), excerpt(match.embedded().text()));
+        out.printf(
+            Locale.ROOT,
+            "%d. %.4f  %s%n   %s%n",
+            i + 1,
+            match.score(),
+            match.embedded().metadata().getString(Document.FILE_NAME),
+            excerpt(match.embedded().text()));
       }
       return 0;
     } catch (IllegalArgumentException e) {
@@ -123,53 +143,57 @@ public final class LangChain4jRag {
     } catch (IOException e) {
       out.println("Could not save the embedding store: " + e.getMessage());
       return 1;
-    } finally {
-      model.close();
     }
   }
 
   /**
-   * OpenAI or Cohere when their key is set, otherwise the offline in-process model. The query and
-   * document input types are set only for Cohere, the one of the three that takes them.
+   * OpenAI or Cohere when core finds their key in {@code env} ({@link
+   * Embedder.Builder#apiKeyFound()}: the {@code embed4j.<provider>.api-key} entry, else the
+   * provider's own variable), otherwise the offline in-process model. Core reads the base URLs from
+   * {@code env} too.
    */
-  static Choice chooseModel(Map<String, String> env, EmbedListener listener) {
-    if (isSet(env, "OPENAI_API_KEY")) {
-      Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder()
-          .modelName("text-embedding-3-small")
-          .customizeEmbedder(embedder -> embedder.environment(env::get)) // OPENAI_API_KEY, OPENAI_BASE_URL
-          .embedListener(listener)
-          .showProgress(true)
-          .build();
-      return new Choice("Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).", model, null, null);
+  static Choice chooseEmbedder(Map<String, String> env, EmbedListener listener) {
+    Embedder.Builder openAi =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .environment(env::get)
+            .listener(listener)
+            .showProgress(true);
+    if (openAi.apiKeyFound()) {
+      return new Choice(
+          "Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).", openAi.build());
     }
-    if (isSet(env, "COHERE_API_KEY")) {
-      Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder()
-          .modelName("embed-english-v3.0")
-          .customizeEmbedder(embedder -> embedder.environment(env::get)) // COHERE_API_KEY, COHERE_BASE_URL
-          .embedListener(listener)
-          .showProgress(true)
-          .build();
-      return new Choice("Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).", model,
-          EmbeddingInputType.DOCUMENT, EmbeddingInputType.QUERY);
+    Embedder.Builder cohere =
+        Embedder.builder()
+            .model("embed-english-v3.0")
+            .environment(env::get)
+            .listener(listener)
+            .showProgress(true);
+    if (cohere.apiKeyFound()) {
+      return new Choice(
+          "Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).", cohere.build());
     }
-    Embed4jEmbeddingModel model = Embed4jEmbeddingModel.builder()
-        .embedder(LangChain4jEmbeddingProvider.allMiniLmL6V2().listener(listener).showProgress(true).build())
-        .build();
-    return new Choice("No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
-        + "all-MiniLM-L6-v2 model ($0).", model, null, null);
+    Embedder offline =
+        LangChain4jEmbeddingProvider.allMiniLmL6V2().listener(listener).showProgress(true).build();
+    return new Choice(
+        "No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
+            + "all-MiniLM-L6-v2 model ($0).",
+        offline);
   }
 
-  /** The embedding model to use, and the input types for documents and for the question (null: none). */
-  record Choice(String description, Embed4jEmbeddingModel model, EmbeddingInputType documentType,
-      EmbeddingInputType queryType) {}
+  /** The embedder to use, and what to tell the user about it. */
+  record Choice(String description, Embedder embedder) {}
 
   /** Markdown, text and AsciiDoc files: the given files, and those under the given folders. */
   static List<Document> loadDocuments(List<Path> paths) {
-    PathMatcher textFiles = FileSystems.getDefault().getPathMatcher("glob:**.{md,markdown,txt,adoc}");
+    PathMatcher textFiles =
+        FileSystems.getDefault().getPathMatcher("glob:**.{md,markdown,txt,adoc}");
     List<Document> documents = new ArrayList<>();
     for (Path path : paths) {
       if (Files.isDirectory(path)) {
-        documents.addAll(FileSystemDocumentLoader.loadDocumentsRecursively(path, textFiles, new TextDocumentParser()));
+        documents.addAll(
+            FileSystemDocumentLoader.loadDocumentsRecursively(
+                path, textFiles, new TextDocumentParser()));
       } else {
         documents.add(FileSystemDocumentLoader.loadDocument(path, new TextDocumentParser()));
       }
@@ -183,11 +207,6 @@ public final class LangChain4jRag {
   private static String excerpt(String text) {
     String line = text.replaceAll("\\s+", " ").trim();
     return line.length() <= 160 ? line : line.substring(0, 157) + "...";
-  }
-
-  private static boolean isSet(Map<String, String> env, String name) {
-    String value = env.get(name);
-    return value != null && !value.isBlank();
   }
 
   /** The command line: documents, where to save the store, and the question. */
@@ -223,16 +242,22 @@ public final class LangChain4jRag {
       }
       String question = String.join(" ", words).trim();
       if (question.isEmpty()) {
-        throw new IllegalArgumentException("Ask a question, e.g. \"How does Embed4j handle rate limits?\"");
+        throw new IllegalArgumentException(
+            "Ask a question, e.g. \"How does Embed4j handle rate limits?\"");
       }
       return new Arguments(docs.isEmpty() ? defaultDocs(workingDirectory) : docs, store, question);
     }
 
     /** The README.md and docs/ folder of the Embed4j checkout around {@code workingDirectory}. */
     private static List<Path> defaultDocs(Path workingDirectory) {
-      Path root = findRepositoryRoot(workingDirectory).orElseThrow(() -> new IllegalArgumentException(
-          "No Embed4j checkout (a pom.xml with artifactId embed4j-parent) around " + workingDirectory
-              + ": run from inside it, or pass --docs PATH"));
+      Path root =
+          findRepositoryRoot(workingDirectory)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "No Embed4j checkout (a pom.xml with artifactId embed4j-parent) around "
+                              + workingDirectory
+                              + ": run from inside it, or pass --docs PATH"));
       List<Path> docs = new ArrayList<>();
       for (Path candidate : List.of(root.resolve("README.md"), root.resolve("docs"))) {
         if (Files.exists(candidate)) {
@@ -240,7 +265,8 @@ public final class LangChain4jRag {
         }
       }
       if (docs.isEmpty()) {
-        throw new IllegalArgumentException("Neither README.md nor docs/ exists in " + root + ": pass --docs PATH");
+        throw new IllegalArgumentException(
+            "Neither README.md nor docs/ exists in " + root + ": pass --docs PATH");
       }
       return docs;
     }
@@ -259,7 +285,8 @@ public final class LangChain4jRag {
 
   private static boolean isParentPom(Path pom) {
     try {
-      // A module's pom names embed4j-parent too, inside <parent>: look at the project's own artifactId.
+      // A module's pom names embed4j-parent too, inside <parent>: look at the project's own
+      // artifactId.
       String own = Files.readString(pom).replaceAll("(?s)<parent>.*?</parent>", "");
       return own.contains("<artifactId>embed4j-parent</artifactId>");
     } catch (IOException e) {

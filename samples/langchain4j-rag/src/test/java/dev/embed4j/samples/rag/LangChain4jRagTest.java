@@ -21,17 +21,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the sample's program in-process on a small folder of documents, offline and against the emulator. */
+/**
+ * Runs the sample's program in-process on a small folder of documents, offline and against the
+ * emulator.
+ */
 class LangChain4jRagTest {
-  private static final String CATS = "Cats are small domesticated carnivores. They sleep up to sixteen hours a day "
-      + "and purr when they are content.";
-  private static final String BREAD = "Sourdough bread is leavened with a starter of wild yeast and lactic acid "
-      + "bacteria. Knead the dough, let it rise overnight and bake it in a very hot Dutch oven.";
-  private static final String ROCKETS = "Rockets reach orbit by burning liquid oxygen and kerosene; the rocket "
-      + "equation of Tsiolkovsky relates their change of velocity to the exhaust velocity and the mass ratio.";
+  private static final String CATS =
+      "Cats are small domesticated carnivores. They sleep up to sixteen hours a day "
+          + "and purr when they are content.";
+  private static final String BREAD =
+      "Sourdough bread is leavened with a starter of wild yeast and lactic acid bacteria. Knead the"
+          + " dough, let it rise overnight and bake it in a very hot Dutch oven.";
+  private static final String ROCKETS =
+      "Rockets reach orbit by burning liquid oxygen and kerosene; the rocket equation of"
+          + " Tsiolkovsky relates their change of velocity to the exhaust velocity and the mass"
+          + " ratio.";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Path docs;
   private Path store;
 
@@ -47,30 +53,63 @@ class LangChain4jRagTest {
 
   @Test
   void withoutKeys_runsOffline_printsTheSummary_andFindsTheRightDocument() {
-    String out = run(Map.of(), "--docs", docs.toString(), "--store", store.toString(),
-        "How", "do", "I", "bake", "sourdough", "bread?");
+    String out =
+        run(
+            Map.of(),
+            "--docs",
+            docs.toString(),
+            "--store",
+            store.toString(),
+            "How",
+            "do",
+            "I",
+            "bake",
+            "sourdough",
+            "bread?");
 
-    assertThat(out).contains("No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
-        + "all-MiniLM-L6-v2 model");
-    assertThat(out).containsPattern("Ingested 3 documents: Embedded 3 texts in 1 batch \\| [1-9]\\d* tokens "
-        + "\\| \\$0\\.000000 \\| \\d+ ms");
+    assertThat(out)
+        .contains(
+            "No OPENAI_API_KEY or COHERE_API_KEY set: embedding offline with the in-process "
+                + "all-MiniLM-L6-v2 model");
+    assertThat(out)
+        .containsPattern(
+            "Ingested 3 documents: Embedded 3 texts in 1 batch \\| [1-9]\\d* tokens "
+                + "\\| \\$0\\.000000 \\| \\d+ ms");
     assertThat(out).contains("Question: How do I bake sourdough bread?");
     assertThat(line(out, "1. ")).endsWith("bread.md");
-    assertThat(InMemoryEmbeddingStore.fromFile(store).search(EmbeddingSearchRequest.builder()
-        .queryEmbedding(Embedding.from(new float[384])).maxResults(10).build()).matches()).hasSize(3);
+    assertThat(
+            InMemoryEmbeddingStore.fromFile(store)
+                .search(
+                    EmbeddingSearchRequest.builder()
+                        .queryEmbedding(Embedding.from(new float[384]))
+                        .maxResults(10)
+                        .build())
+                .matches())
+        .hasSize(3);
   }
 
   @Test
   void withOpenAiKey_usesOpenAi_atTheBaseUrl_andNeverPrintsTheKey() {
-    try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().apiKeys("sk-sample-secret").start()) {
-      String out = run(Map.of("OPENAI_API_KEY", "sk-sample-secret", "OPENAI_BASE_URL", emulator.baseUrl()),
-          "--docs", docs.toString(), "--store", store.toString(), BREAD);
+    try (EmbeddingEmulator emulator =
+        EmbeddingEmulator.builder().apiKeys("sk-sample-secret").start()) {
+      String out =
+          run(
+              Map.of("OPENAI_API_KEY", "sk-sample-secret", "OPENAI_BASE_URL", emulator.baseUrl()),
+              "--docs",
+              docs.toString(),
+              "--store",
+              store.toString(),
+              BREAD);
 
-      assertThat(out).contains("Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).");
-      long documentTokens = EmbeddingEmulator.expectedTokens(CATS) + EmbeddingEmulator.expectedTokens(BREAD)
-          + EmbeddingEmulator.expectedTokens(ROCKETS);
+      assertThat(out)
+          .contains("Embedding with OpenAI text-embedding-3-small (OPENAI_API_KEY is set).");
+      long documentTokens =
+          EmbeddingEmulator.expectedTokens(CATS)
+              + EmbeddingEmulator.expectedTokens(BREAD)
+              + EmbeddingEmulator.expectedTokens(ROCKETS);
       assertThat(out).contains("Embedded 3 texts in 1 batch | " + documentTokens + " tokens | $");
-      // The question is the text of bread.md, and OpenAI has no input types: the same vector, score 1.
+      // The question is the text of bread.md, and OpenAI has no input types: the same vector, score
+      // 1.
       assertThat(line(out, "1. ")).isEqualTo("1. 1.0000  bread.md");
       assertThat(emulator.stats().tokensBilled("text-embedding-3-small"))
           .isEqualTo(documentTokens + EmbeddingEmulator.expectedTokens(BREAD));
@@ -83,17 +122,30 @@ class LangChain4jRagTest {
     String model = "embed-english-v3.0";
     String question = "What do cats do all day?";
     try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start()) {
-      String out = run(Map.of("COHERE_API_KEY", "co-key", "COHERE_BASE_URL", emulator.baseUrl()),
-          "--docs", docs.toString(), "--store", store.toString(), question);
+      String out =
+          run(
+              Map.of("COHERE_API_KEY", "co-key", "COHERE_BASE_URL", emulator.baseUrl()),
+              "--docs",
+              docs.toString(),
+              "--store",
+              store.toString(),
+              question);
 
       assertThat(out).contains("Embedding with Cohere embed-english-v3.0 (COHERE_API_KEY is set).");
       InMemoryEmbeddingStore<TextSegment> saved = InMemoryEmbeddingStore.fromFile(store);
-      EmbeddingMatch<TextSegment> stored = top(saved, EmbeddingEmulator.expectedVector(model, "search_document", CATS));
+      EmbeddingMatch<TextSegment> stored =
+          top(saved, EmbeddingEmulator.expectedVector(model, "search_document", CATS));
       assertThat(stored.embedded().text()).isEqualTo(CATS);
       assertThat(stored.score()).isCloseTo(1.0, within(1e-6));
-      EmbeddingMatch<TextSegment> best = top(saved, EmbeddingEmulator.expectedVector(model, "search_query", question));
-      assertThat(line(out, "1. ")).isEqualTo(String.format(Locale.ROOT, "1. %.4f  %s", best.score(),
-          best.embedded().metadata().getString("file_name")));
+      EmbeddingMatch<TextSegment> best =
+          top(saved, EmbeddingEmulator.expectedVector(model, "search_query", question));
+      assertThat(line(out, "1. "))
+          .isEqualTo(
+              String.format(
+                  Locale.ROOT,
+                  "1. %.4f  %s",
+                  best.score(),
+                  best.embedded().metadata().getString("file_name")));
     }
   }
 
@@ -106,7 +158,8 @@ class LangChain4jRagTest {
 
   @Test
   void badArguments_areNamed() {
-    assertThat(runExpecting(2, Map.of(), "--doc", docs.toString(), "q")).contains("Unknown option --doc");
+    assertThat(runExpecting(2, Map.of(), "--doc", docs.toString(), "q"))
+        .contains("Unknown option --doc");
     assertThat(runExpecting(2, Map.of(), "--docs", dir.resolve("missing").toString(), "q"))
         .contains("--docs " + dir.resolve("missing") + ": no such file or folder");
     assertThat(runExpecting(2, Map.of(), "q", "--store")).contains("--store needs a path");
@@ -117,34 +170,50 @@ class LangChain4jRagTest {
     Path empty = Files.createDirectories(dir.resolve("pictures"));
     Files.writeString(empty.resolve("cat.png"), "binary");
 
-    assertThat(runExpecting(2, Map.of(), "--docs", empty.toString(), "--store", store.toString(), "q"))
+    assertThat(
+            runExpecting(2, Map.of(), "--docs", empty.toString(), "--store", store.toString(), "q"))
         .contains("No .md, .txt or .adoc documents with text in [" + empty + "]");
   }
 
   @Test
   void repositoryRoot_isTheFolderOfTheParentPom_notOfAModule() throws IOException {
     Path root = Files.createDirectories(dir.resolve("checkout"));
-    Files.writeString(root.resolve("pom.xml"), "<project><artifactId>embed4j-parent</artifactId></project>");
+    Files.writeString(
+        root.resolve("pom.xml"), "<project><artifactId>embed4j-parent</artifactId></project>");
     Path module = Files.createDirectories(root.resolve("samples/rag"));
-    Files.writeString(module.resolve("pom.xml"), "<project><parent><artifactId>embed4j-parent</artifactId>"
-        + "</parent><artifactId>rag</artifactId></project>");
+    Files.writeString(
+        module.resolve("pom.xml"),
+        "<project><parent><artifactId>embed4j-parent</artifactId>"
+            + "</parent><artifactId>rag</artifactId></project>");
 
-    assertThat(LangChain4jRag.findRepositoryRoot(Files.createDirectories(module.resolve("src/main"))))
+    assertThat(
+            LangChain4jRag.findRepositoryRoot(Files.createDirectories(module.resolve("src/main"))))
         .contains(root.toAbsolutePath());
     assertThat(LangChain4jRag.findRepositoryRoot(dir)).isEmpty();
     // Surefire runs in this module's folder, two levels below the project's own root.
-    assertThat(LangChain4jRag.findRepositoryRoot(Path.of(""))).hasValueSatisfying(
-        found -> assertThat(found.resolve("samples/langchain4j-rag/pom.xml")).isRegularFile());
+    assertThat(LangChain4jRag.findRepositoryRoot(Path.of("")))
+        .hasValueSatisfying(
+            found -> assertThat(found.resolve("samples/langchain4j-rag/pom.xml")).isRegularFile());
   }
 
-  private static EmbeddingMatch<TextSegment> top(InMemoryEmbeddingStore<TextSegment> store, float[] query) {
-    return store.search(EmbeddingSearchRequest.builder().queryEmbedding(Embedding.from(query)).maxResults(1).build())
-        .matches().get(0);
+  private static EmbeddingMatch<TextSegment> top(
+      InMemoryEmbeddingStore<TextSegment> store, float[] query) {
+    return store
+        .search(
+            EmbeddingSearchRequest.builder()
+                .queryEmbedding(Embedding.from(query))
+                .maxResults(1)
+                .build())
+        .matches()
+        .get(0);
   }
 
   private static String line(String out, String prefix) {
-    return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(
-        () -> new AssertionError("no line starting with '" + prefix + "' in:\n" + out));
+    return out.lines()
+        .filter(l -> l.startsWith(prefix))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no line starting with '" + prefix + "' in:\n" + out));
   }
 
   private static String run(Map<String, String> env, String... args) {
