@@ -15,7 +15,7 @@ import okhttp3.ResponseBody;
  * ProviderException.Builder} decide the type from the status and code.
  */
 final class ErrorMapping {
-  private static final ObjectMapper MAPPER = new ObjectMapper(HttpCall.JSON_FACTORY);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_ERROR_BODY = 16 * 1024;
   private static final int MAX_MESSAGE = 500;
 
