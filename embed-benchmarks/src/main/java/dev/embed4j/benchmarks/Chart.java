@@ -18,8 +18,8 @@ import javax.imageio.ImageIO;
 /**
  * Draws texts per second against requests in flight, both axes logarithmic: Embed4j's sweep, the
  * latency-bound ideal, the CPU-bound ceiling of the machine (texts over the CPU time client and
- * emulator used at the highest concurrency, spread over the cores they share), and each peer as
- * one point at 1 in flight (they send one request at a time).
+ * emulator used at the highest concurrency, spread over the cores they share), and each peer as one
+ * point at 1 in flight (they send one request at a time).
  */
 final class Chart {
   private static final int WIDTH = 1000;
@@ -31,15 +31,20 @@ final class Chart {
   private static final Color EMBED4J = new Color(0x1f77b4);
   private static final Color IDEAL = new Color(0x999999);
   private static final Color CEILING = new Color(0x9467bd);
-  private static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
-      new float[] {8f, 6f}, 0f);
-  private static final BasicStroke DOTTED = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f,
-      new float[] {2f, 5f}, 0f);
-  private static final Color[] PEERS = {new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e)};
+  private static final BasicStroke DASHED =
+      new BasicStroke(
+          2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {8f, 6f}, 0f);
+  private static final BasicStroke DOTTED =
+      new BasicStroke(
+          2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[] {2f, 5f}, 0f);
+  private static final Color[] PEERS = {
+    new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e)
+  };
 
   private Chart() {}
 
-  static void write(Path png, List<Harness.Result> results, Harness.Options options) throws IOException {
+  static void write(Path png, List<Harness.Result> results, Harness.Options options)
+      throws IOException {
     List<double[]> mine = new ArrayList<>();
     List<double[]> ideal = new ArrayList<>();
     List<Harness.Result> peers = new ArrayList<>();
@@ -53,9 +58,12 @@ final class Chart {
         peers.add(r);
       }
     }
-    double ceiling = busiest == null || Double.isNaN(busiest.emulatorCpuSeconds()) ? Double.NaN
-        : busiest.texts() / ((busiest.cpuSeconds() + busiest.emulatorCpuSeconds())
-            / Runtime.getRuntime().availableProcessors());
+    double ceiling =
+        busiest == null || Double.isNaN(busiest.emulatorCpuSeconds())
+            ? Double.NaN
+            : busiest.texts()
+                / ((busiest.cpuSeconds() + busiest.emulatorCpuSeconds())
+                    / Runtime.getRuntime().availableProcessors());
     double maxX = mine.stream().mapToDouble(p -> p[0]).max().orElse(64);
     double minY = Double.MAX_VALUE;
     double maxY = 0;
@@ -76,18 +84,30 @@ final class Chart {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, WIDTH, HEIGHT);
     Axes axes = new Axes(maxX, lowY, highY);
 
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
     g.setColor(Color.BLACK);
-    g.drawString(String.format(Locale.ROOT, "Texts per second vs requests in flight: %,d texts, %d ms latency, "
-        + "batches of %d", results.get(0).texts(), options.latencyMs(), options.batch()), LEFT, 35);
+    g.drawString(
+        String.format(
+            Locale.ROOT,
+            "Texts per second vs requests in flight: %,d texts, %d ms latency, " + "batches of %d",
+            results.get(0).texts(),
+            options.latencyMs(),
+            options.batch()),
+        LEFT,
+        35);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    g.drawString("local emulator, " + Runtime.getRuntime().availableProcessors()
-        + " cores shared by client and emulator; both axes logarithmic", LEFT, 55);
+    g.drawString(
+        "local emulator, "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores shared by client and emulator; both axes logarithmic",
+        LEFT,
+        55);
 
     // grid and ticks
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
@@ -114,7 +134,8 @@ final class Chart {
       }
     }
     g.drawRect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
-    g.drawString("requests in flight (Embed4j maxConcurrentRequests)", WIDTH / 2 - 150, HEIGHT - 25);
+    g.drawString(
+        "requests in flight (Embed4j maxConcurrentRequests)", WIDTH / 2 - 150, HEIGHT - 25);
     Graphics2D rotated = (Graphics2D) g.create();
     rotated.rotate(-Math.PI / 2);
     rotated.drawString("texts per second", -(HEIGHT / 2) - 50, 25);
@@ -122,17 +143,33 @@ final class Chart {
 
     line(g, axes, ideal, IDEAL, DASHED, false);
     if (!Double.isNaN(ceiling)) {
-      line(g, axes, List.of(new double[] {1, ceiling}, new double[] {maxX, ceiling}), CEILING, DOTTED, false);
+      line(
+          g,
+          axes,
+          List.of(new double[] {1, ceiling}, new double[] {maxX, ceiling}),
+          CEILING,
+          DOTTED,
+          false);
     }
     line(g, axes, mine, EMBED4J, new BasicStroke(3f), true);
 
     int legendY = TOP + 25;
     legend(g, EMBED4J, "Embed4j (measured)", legendY, null);
-    legend(g, IDEAL, "latency-bound ideal: ceil(N/batch)/in-flight x latency", legendY += 22, DASHED);
+    legend(
+        g, IDEAL, "latency-bound ideal: ceil(N/batch)/in-flight x latency", legendY += 22, DASHED);
     if (!Double.isNaN(ceiling)) {
-      legend(g, CEILING, String.format(Locale.ROOT, "CPU-bound ceiling here: %,.0f texts/s (client + emulator CPU "
-          + "at %d in flight / %d cores)", ceiling, busiest.concurrency(), Runtime.getRuntime().availableProcessors()),
-          legendY += 22, DOTTED);
+      legend(
+          g,
+          CEILING,
+          String.format(
+              Locale.ROOT,
+              "CPU-bound ceiling here: %,.0f texts/s (client + emulator CPU "
+                  + "at %d in flight / %d cores)",
+              ceiling,
+              busiest.concurrency(),
+              Runtime.getRuntime().availableProcessors()),
+          legendY += 22,
+          DOTTED);
     }
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     for (int i = 0; i < peers.size(); i++) {
@@ -144,8 +181,16 @@ final class Chart {
       g.fillRect(px - 6, py - 6, 12, 12);
       legendY += 22;
       g.fillRect(LEFT + 24, legendY - 11, 12, 12);
-      legend(g, null, String.format(Locale.ROOT, "%s: %,.0f texts/s (one request at a time)", r.client(),
-          r.textsPerSecond()), legendY, null);
+      legend(
+          g,
+          null,
+          String.format(
+              Locale.ROOT,
+              "%s: %,.0f texts/s (one request at a time)",
+              r.client(),
+              r.textsPerSecond()),
+          legendY,
+          null);
     }
     g.dispose();
     if (png.getParent() != null) {
@@ -154,7 +199,12 @@ final class Chart {
     ImageIO.write(image, "png", png.toFile());
   }
 
-  private static void line(Graphics2D g, Axes axes, List<double[]> points, Color color, BasicStroke stroke,
+  private static void line(
+      Graphics2D g,
+      Axes axes,
+      List<double[]> points,
+      Color color,
+      BasicStroke stroke,
       boolean labels) {
     Path2D path = new Path2D.Double();
     for (int i = 0; i < points.size(); i++) {
@@ -180,7 +230,10 @@ final class Chart {
     }
   }
 
-  /** A legend line: a stroke sample in {@code c} (none if null; solid if {@code stroke} is null), then the text. */
+  /**
+   * A legend line: a stroke sample in {@code c} (none if null; solid if {@code stroke} is null),
+   * then the text.
+   */
   private static void legend(Graphics2D g, Color c, String text, int y, BasicStroke stroke) {
     int x = LEFT + 15;
     if (c != null) {

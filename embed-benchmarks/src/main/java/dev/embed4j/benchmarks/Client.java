@@ -12,8 +12,8 @@ import org.springframework.ai.embedding.TokenCountBatchingStrategy;
 import org.springframework.ai.openai.OpenAiEmbeddingOptions;
 
 /**
- * One way to embed a list of texts against the emulator, with a dummy key (the emulator keeps
- * rate limits per key) and the settings its documentation gives for many texts.
+ * One way to embed a list of texts against the emulator, with a dummy key (the emulator keeps rate
+ * limits per key) and the settings its documentation gives for many texts.
  */
 interface Client extends AutoCloseable {
   String MODEL = "text-embedding-3-small";
@@ -32,13 +32,27 @@ interface Client extends AutoCloseable {
   @Override
   default void close() {}
 
-  /** Embed4j: batches of {@code batchSize}, {@code concurrency} in flight, rate limits learned from the headers. */
+  /**
+   * Embed4j: batches of {@code batchSize}, {@code concurrency} in flight, rate limits learned from
+   * the headers.
+   */
   static Embed4j embed4j(String baseUrl, String key, int batchSize, int concurrency) {
-    return new Embed4j(Embedder.builder().model(MODEL).apiKey(key).baseUrl(baseUrl).batchSize(batchSize)
-        .maxConcurrentRequests(concurrency).build(), batchSize, concurrency);
+    return new Embed4j(
+        Embedder.builder()
+            .model(MODEL)
+            .apiKey(key)
+            .baseUrl(baseUrl)
+            .batchSize(batchSize)
+            .maxConcurrentRequests(concurrency)
+            .build(),
+        batchSize,
+        concurrency);
   }
 
-  /** Embed4j's {@link Embedder}; {@link #withConcurrency} derives one that shares its connections and limiter. */
+  /**
+   * Embed4j's {@link Embedder}; {@link #withConcurrency} derives one that shares its connections
+   * and limiter.
+   */
   final class Embed4j implements Client {
     private final Embedder embedder;
     final int batchSize;
@@ -51,7 +65,8 @@ interface Client extends AutoCloseable {
     }
 
     Embed4j withConcurrency(int concurrency) {
-      return new Embed4j(embedder.newBuilder().maxConcurrentRequests(concurrency).build(), batchSize, concurrency);
+      return new Embed4j(
+          embedder.newBuilder().maxConcurrentRequests(concurrency).build(), batchSize, concurrency);
     }
 
     @Override
@@ -75,12 +90,18 @@ interface Client extends AutoCloseable {
    * split by count only ({@code maxSegmentsPerBatch}, default 2048) and asks for float arrays.
    */
   static Client langChain4j(String baseUrl, String key, int maxSegmentsPerBatch) {
-    OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder().baseUrl(baseUrl + "/v1").apiKey(key)
-        .modelName(MODEL).maxSegmentsPerBatch(maxSegmentsPerBatch).build();
+    OpenAiEmbeddingModel model =
+        OpenAiEmbeddingModel.builder()
+            .baseUrl(baseUrl + "/v1")
+            .apiKey(key)
+            .modelName(MODEL)
+            .maxSegmentsPerBatch(maxSegmentsPerBatch)
+            .build();
     return new Client() {
       @Override
       public String describe() {
-        return "LangChain4j 1.19.0 OpenAiEmbeddingModel, maxSegmentsPerBatch " + maxSegmentsPerBatch;
+        return "LangChain4j 1.19.0 OpenAiEmbeddingModel, maxSegmentsPerBatch "
+            + maxSegmentsPerBatch;
       }
 
       @Override
@@ -102,16 +123,18 @@ interface Client extends AutoCloseable {
    * content, which for a document without metadata is {@code "\n\n" + text}.
    */
   static Client springAi(String baseUrl, String key, int maxTokens) {
-    OpenAiEmbeddingOptions options = OpenAiEmbeddingOptions.builder().baseUrl(baseUrl + "/v1").apiKey(key)
-        .model(MODEL).build();
+    OpenAiEmbeddingOptions options =
+        OpenAiEmbeddingOptions.builder().baseUrl(baseUrl + "/v1").apiKey(key).model(MODEL).build();
     org.springframework.ai.openai.OpenAiEmbeddingModel model =
         org.springframework.ai.openai.OpenAiEmbeddingModel.builder().options(options).build();
-    TokenCountBatchingStrategy batching = new TokenCountBatchingStrategy(
-        EncodingType.CL100K_BASE, maxTokens, 0.1);
+    TokenCountBatchingStrategy batching =
+        new TokenCountBatchingStrategy(EncodingType.CL100K_BASE, maxTokens, 0.1);
     return new Client() {
       @Override
       public String describe() {
-        return "Spring AI 2.0.1 OpenAiEmbeddingModel, TokenCountBatchingStrategy(" + maxTokens + ")";
+        return "Spring AI 2.0.1 OpenAiEmbeddingModel, TokenCountBatchingStrategy("
+            + maxTokens
+            + ")";
       }
 
       @Override

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The emulator a harness run measures against: in a child JVM (the default), so that the CPU
- * time and heap of the harness process are the client's alone, or in this JVM.
+ * The emulator a harness run measures against: in a child JVM (the default), so that the CPU time
+ * and heap of the harness process are the client's alone, or in this JVM.
  */
 abstract class Emulator implements AutoCloseable {
 
@@ -46,7 +46,9 @@ abstract class Emulator implements AutoCloseable {
   }
 
   static EmbeddingEmulator.Builder builder(Settings s) {
-    return EmbeddingEmulator.builder().latency(Duration.ofMillis(s.latencyMs())).requestsPerMinute(s.rpm())
+    return EmbeddingEmulator.builder()
+        .latency(Duration.ofMillis(s.latencyMs()))
+        .requestsPerMinute(s.rpm())
         .tokensPerMinute(s.tpm());
   }
 
@@ -91,13 +93,23 @@ abstract class Emulator implements AutoCloseable {
     private final String baseUrl;
 
     Child(Settings s) {
-      List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-          "-cp", System.getProperty("java.class.path"), EmulatorProcess.class.getName(),
-          Long.toString(s.latencyMs()), Long.toString(s.rpm()), Long.toString(s.tpm())));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  ProcessHandle.current().info().command().orElse("java"),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  EmulatorProcess.class.getName(),
+                  Long.toString(s.latencyMs()),
+                  Long.toString(s.rpm()),
+                  Long.toString(s.tpm())));
       try {
-        process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        process =
+            new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        replies =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         baseUrl = replies.readLine();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the emulator process", e);
@@ -128,7 +140,8 @@ abstract class Emulator implements AutoCloseable {
     @Override
     Snapshot stats() {
       String[] f = ask("stats").split(" ");
-      return new Snapshot(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]));
+      return new Snapshot(
+          Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]));
     }
 
     @Override

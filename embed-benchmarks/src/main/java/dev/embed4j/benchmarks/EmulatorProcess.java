@@ -13,17 +13,20 @@ import java.nio.charset.StandardCharsets;
  * standard input closes.
  *
  * <pre>{@code
- * java -cp embed-benchmarks/target/benchmarks.jar dev.embed4j.benchmarks.EmulatorProcess LATENCY_MS RPM TPM
+ * java -cp embed-benchmarks/target/benchmarks.jar \
+ *     dev.embed4j.benchmarks.EmulatorProcess LATENCY_MS RPM TPM
  * }</pre>
  */
 public final class EmulatorProcess {
   private EmulatorProcess() {}
 
   public static void main(String[] args) throws IOException {
-    Emulator.Settings settings = new Emulator.Settings(Long.parseLong(args[0]), Long.parseLong(args[1]),
-        Long.parseLong(args[2]));
+    Emulator.Settings settings =
+        new Emulator.Settings(
+            Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]));
     try (EmbeddingEmulator emulator = Emulator.builder(settings).start();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       System.out.println(emulator.baseUrl());
       System.out.flush();
       String command;
@@ -33,7 +36,14 @@ public final class EmulatorProcess {
           System.out.println("ok");
         } else {
           Emulator.Snapshot s = Emulator.snapshot(emulator.stats());
-          System.out.println(s.requests() + " " + s.rateLimited() + " " + s.tokensBilled() + " " + s.maxInFlight());
+          System.out.println(
+              s.requests()
+                  + " "
+                  + s.rateLimited()
+                  + " "
+                  + s.tokensBilled()
+                  + " "
+                  + s.maxInFlight());
         }
         System.out.flush();
       }

@@ -1,9 +1,9 @@
 package dev.embed4j.benchmarks;
 
 import dev.embed4j.Embedder;
-import dev.embed4j.EmbeddingProvider;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The engine's own cost: {@code embedder.embed(texts)} for 10,000 chunk-like texts in batches of
- * 64, through a provider that answers at once with precomputed vectors, so that what is measured
- * is validation, token counting, planning, dispatch to the workers, the in-flight bound, the
- * rate limiter and pause gate, placing vectors and assembling the run. The secondary result
- * {@code batches} gives the same in batches: its average time is the time per batch.
+ * 64, through a provider that answers at once with precomputed vectors, so that what is measured is
+ * validation, token counting, planning, dispatch to the workers, the in-flight bound, the rate
+ * limiter and pause gate, placing vectors and assembling the run. The secondary result {@code
+ * batches} gives the same in batches: its average time is the time per batch.
  *
  * <pre>{@code
  * java -jar embed-benchmarks/target/benchmarks.jar EngineBenchmark
@@ -57,11 +57,22 @@ public class EngineBenchmark {
   @Setup
   public void setup() {
     input = Texts.chunks(texts);
-    ModelSpec model = ModelSpec.builder(InstantProvider.ID, "instant").dimensions(InstantProvider.DIMENSIONS)
-        .pricePerMillionTokens(new BigDecimal("0.02")).maxInputsPerRequest(2048).maxTokensPerInput(8192)
-        .maxTokensPerRequest(300_000).tokenizer(ModelSpec.TOKENIZER_CL100K).build();
-    embedder = Embedder.builder().model(model).provider(new InstantProvider()).batchSize(batchSize)
-        .maxConcurrentRequests(concurrency).build();
+    ModelSpec model =
+        ModelSpec.builder(InstantProvider.ID, "instant")
+            .dimensions(InstantProvider.DIMENSIONS)
+            .pricePerMillionTokens(new BigDecimal("0.02"))
+            .maxInputsPerRequest(2048)
+            .maxTokensPerInput(8192)
+            .maxTokensPerRequest(300_000)
+            .tokenizer(ModelSpec.TOKENIZER_CL100K)
+            .build();
+    embedder =
+        Embedder.builder()
+            .model(model)
+            .provider(new InstantProvider())
+            .batchSize(batchSize)
+            .maxConcurrentRequests(concurrency)
+            .build();
   }
 
   @TearDown

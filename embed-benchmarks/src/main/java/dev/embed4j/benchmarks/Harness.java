@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * End-to-end throughput against the emulator: embeds the same deterministic chunk-like texts
- * (50 to 300 tokens) through Embed4j, LangChain4j's and Spring AI's OpenAI embedding models, and
- * prints a Markdown table of wall time, requests, 429s, CPU time, peak heap and whether every
- * vector is the one the emulator computes for its text.
+ * End-to-end throughput against the emulator: embeds the same deterministic chunk-like texts (50 to
+ * 300 tokens) through Embed4j, LangChain4j's and Spring AI's OpenAI embedding models, and prints a
+ * Markdown table of wall time, requests, 429s, CPU time, peak heap and whether every vector is the
+ * one the emulator computes for its text.
  *
  * <pre>{@code
  * java -cp embed-benchmarks/target/benchmarks.jar dev.embed4j.benchmarks.Harness \
@@ -36,10 +36,10 @@ import java.util.concurrent.TimeoutException;
  * <p>The emulator runs in a child JVM (or in this one with {@code --in-process-emulator}), so the
  * CPU time and heap figures are the client's alone; "other CPU" is what the rest of the machine
  * used meanwhile, emulator excluded, to tell a disturbed measurement. An unmeasured Embed4j pass
- * over the texts first gets the emulator compiled; then every client embeds {@code --warmup}
- * texts and is measured {@code --repeat} times, each run starting with a garbage collection and
- * fresh peak-heap and emulator counters. A run over {@code --cap-minutes} is stopped and reported
- * as such; the emulator is then restarted.
+ * over the texts first gets the emulator compiled; then every client embeds {@code --warmup} texts
+ * and is measured {@code --repeat} times, each run starting with a garbage collection and fresh
+ * peak-heap and emulator counters. A run over {@code --cap-minutes} is stopped and reported as
+ * such; the emulator is then restarted.
  *
  * <p>For Embed4j it adds the latency-bound ideal, {@code ceil(N / batch) / concurrency x latency},
  * and the CPU-bound floor, the CPU time client and emulator used divided by the cores they share.
@@ -48,8 +48,8 @@ import java.util.concurrent.TimeoutException;
  * the whole run less the full bucket it started with.
  *
  * <p>{@code --sweep-concurrency} measures Embed4j at each bound on requests in flight (embedders
- * derived from one warmed-up embedder), then the other clients once; {@code --csv} and
- * {@code --chart} write the results as CSV and as a PNG chart of texts per second.
+ * derived from one warmed-up embedder), then the other clients once; {@code --csv} and {@code
+ * --chart} write the results as CSV and as a PNG chart of texts per second.
  */
 public final class Harness {
   static final int DIMENSIONS = 1536;
@@ -57,13 +57,42 @@ public final class Harness {
   private static final long STEADY_FROM_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** What to run; see the class comment for the flags. */
-  public record Options(int texts, long latencyMs, long rpm, long tpm, List<String> clients, int concurrency,
-      int batch, int warmup, int repeat, List<Integer> sweep, Path csv, Path chart, int langChain4jBatch,
-      int springAiTokens, Duration cap, boolean inProcessEmulator) {
+  public record Options(
+      int texts,
+      long latencyMs,
+      long rpm,
+      long tpm,
+      List<String> clients,
+      int concurrency,
+      int batch,
+      int warmup,
+      int repeat,
+      List<Integer> sweep,
+      Path csv,
+      Path chart,
+      int langChain4jBatch,
+      int springAiTokens,
+      Duration cap,
+      boolean inProcessEmulator) {
 
     public static Options defaults() {
-      return new Options(20_000, 150, 0, 0, List.of("embed4j", "langchain4j", "springai"), 64, 64, 5000, 1,
-          List.of(), null, null, 1000, 8191, Duration.ofMinutes(10), false);
+      return new Options(
+          20_000,
+          150,
+          0,
+          0,
+          List.of("embed4j", "langchain4j", "springai"),
+          64,
+          64,
+          5000,
+          1,
+          List.of(),
+          null,
+          null,
+          1000,
+          8191,
+          Duration.ofMinutes(10),
+          false);
     }
   }
 
@@ -71,9 +100,23 @@ public final class Harness {
    * One measured run. {@code concurrency} is Embed4j's bound on requests in flight, 1 for the peers
    * (they send one request at a time); {@code failure} is null if the client returned.
    */
-  public record Result(String client, int concurrency, int texts, double seconds, Emulator.Snapshot server, double cpuSeconds,
-      double emulatorCpuSeconds, double otherCpuSeconds, long peakHeapBytes, int vectors, int matched,
-      String failure, String load, double idealSeconds, double tpmShareSteady, double tpmShareRefill) {
+  public record Result(
+      String client,
+      int concurrency,
+      int texts,
+      double seconds,
+      Emulator.Snapshot server,
+      double cpuSeconds,
+      double emulatorCpuSeconds,
+      double otherCpuSeconds,
+      long peakHeapBytes,
+      int vectors,
+      int matched,
+      String failure,
+      String load,
+      double idealSeconds,
+      double tpmShareSteady,
+      double tpmShareRefill) {
 
     /** Every text got the emulator's vector for it, in order. */
     public boolean allMatched() {
@@ -101,14 +144,17 @@ public final class Harness {
     try {
       options = parse(args);
     } catch (RuntimeException e) {
-      System.err.println("error: " + e.getMessage() + "\nsee the Javadoc of " + Harness.class.getName());
+      System.err.println(
+          "error: " + e.getMessage() + "\nsee the Javadoc of " + Harness.class.getName());
       System.exit(2);
       return;
     }
     run(options, System.out);
   }
 
-  /** Runs what {@code options} asks for, prints the report to {@code out} and returns the results. */
+  /**
+   * Runs what {@code options} asks for, prints the report to {@code out} and returns the results.
+   */
   public static List<Result> run(Options options, PrintStream out) throws IOException {
     Harness h = new Harness(options, out);
     h.describe();
@@ -137,11 +183,22 @@ public final class Harness {
       max = Math.max(max, n);
       sum += n;
     }
-    out.printf(Locale.ROOT, "%d texts, %d to %d tokens (mean %.1f, total %d); emulator latency %d ms%s%s; "
-        + "%d processors, max heap %d MiB, Java %s; load %s%n", texts.size(), min, max,
-        (double) sum / texts.size(), sum, options.latencyMs(), options.rpm() > 0 ? ", " + options.rpm() + " RPM" : "",
-        options.tpm() > 0 ? ", " + options.tpm() + " TPM" : "", Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), Probe.loadAverage());
+    out.printf(
+        Locale.ROOT,
+        "%d texts, %d to %d tokens (mean %.1f, total %d); emulator latency %d ms%s%s; "
+            + "%d processors, max heap %d MiB, Java %s; load %s%n",
+        texts.size(),
+        min,
+        max,
+        (double) sum / texts.size(),
+        sum,
+        options.latencyMs(),
+        options.rpm() > 0 ? ", " + options.rpm() + " RPM" : "",
+        options.tpm() > 0 ? ", " + options.tpm() + " TPM" : "",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        System.getProperty("java.version"),
+        Probe.loadAverage());
   }
 
   private List<Result> compare() {
@@ -149,7 +206,8 @@ public final class Harness {
     List<Result> results = new ArrayList<>();
     for (String name : options.clients()) {
       if (options.tpm() > 0) {
-        // Limits are kept per key: warm up on one, measure every run on a fresh one whose bucket starts full.
+        // Limits are kept per key: warm up on one, measure every run on a fresh one whose bucket
+        // starts full.
         try (Client client = client(name, "sk-warmup")) {
           warmUp(client);
         }
@@ -170,7 +228,10 @@ public final class Harness {
     return results;
   }
 
-  /** One unmeasured Embed4j pass over the texts gets the emulator's JVM compiled (skipped under a TPM limit). */
+  /**
+   * One unmeasured Embed4j pass over the texts gets the emulator's JVM compiled (skipped under a
+   * TPM limit).
+   */
   private void warmUpEmulator() {
     if (options.tpm() == 0 && options.warmup() > 0) {
       try (Client client = Client.embed4j(emulator.baseUrl(), "sk-warmup", 64, 64)) {
@@ -184,7 +245,8 @@ public final class Harness {
     List<Result> results = new ArrayList<>();
     int most = options.sweep().stream().mapToInt(Integer::intValue).max().orElseThrow();
     warmUpEmulator();
-    try (Client.Embed4j base = Client.embed4j(emulator.baseUrl(), "sk-benchmark", options.batch(), most)) {
+    try (Client.Embed4j base =
+        Client.embed4j(emulator.baseUrl(), "sk-benchmark", options.batch(), most)) {
       warmUp(base);
       for (int c : options.sweep()) {
         try (Client.Embed4j client = base.withConcurrency(c)) {
@@ -207,16 +269,14 @@ public final class Harness {
 
   private Client client(String name, String key) {
     String base = emulator.baseUrl();
-    switch (name) {
-      case "embed4j":
-        return Client.embed4j(base, key, options.batch(), options.concurrency());
-      case "langchain4j":
-        return Client.langChain4j(base, key, options.langChain4jBatch());
-      case "springai":
-        return Client.springAi(base, key, options.springAiTokens());
-      default:
-        throw new IllegalArgumentException("unknown client " + name + "; known: embed4j, langchain4j, springai");
-    }
+    return switch (name) {
+      case "embed4j" -> Client.embed4j(base, key, options.batch(), options.concurrency());
+      case "langchain4j" -> Client.langChain4j(base, key, options.langChain4jBatch());
+      case "springai" -> Client.springAi(base, key, options.springAiTokens());
+      default ->
+          throw new IllegalArgumentException(
+              "unknown client " + name + "; known: embed4j, langchain4j, springai");
+    };
   }
 
   private void warmUp(Client client) {
@@ -230,7 +290,8 @@ public final class Harness {
     long start = System.nanoTime();
     try {
       client.embed(texts.subList(0, n));
-      out.printf(Locale.ROOT, "warm-up: %s, %d texts in %.2f s%n", client.describe(), n, seconds(start));
+      out.printf(
+          Locale.ROOT, "warm-up: %s, %d texts in %.2f s%n", client.describe(), n, seconds(start));
     } catch (Exception e) {
       out.printf("warm-up: %s failed: %s%n", client.describe(), message(e));
     }
@@ -247,11 +308,13 @@ public final class Harness {
     long machine0 = Probe.machineCpuNanos();
     long start = System.nanoTime();
 
-    ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "harness-client");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService runner =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "harness-client");
+              t.setDaemon(true);
+              return t;
+            });
     Future<List<float[]>> future = runner.submit(() -> client.embed(texts));
     List<float[]> vectors = null;
     String failure = null;
@@ -290,17 +353,43 @@ public final class Harness {
     double ideal = Double.NaN;
     double refill = Double.NaN;
     if (embed4j != null) {
-      ideal = Math.ceil((double) texts.size() / embed4j.batchSize) / embed4j.concurrency * options.latencyMs() / 1e3;
+      ideal =
+          Math.ceil((double) texts.size() / embed4j.batchSize)
+              / embed4j.concurrency
+              * options.latencyMs()
+              / 1e3;
       if (options.tpm() > 0) {
-        refill = (server.tokensBilled() - options.tpm()) / (elapsed / NANOS_PER_MINUTE) / options.tpm();
+        refill =
+            (server.tokensBilled() - options.tpm()) / (elapsed / NANOS_PER_MINUTE) / options.tpm();
       }
     }
-    Result r = new Result(client.describe(), embed4j == null ? 1 : embed4j.concurrency, texts.size(), elapsed / 1e9, server, cpu, emuCpu < 0 ? Double.NaN
-        : emuCpu / 1e9, other, peakHeap, vectors == null ? 0 : vectors.size(), matched, failure, load, ideal, steady,
-        refill);
-    out.printf(Locale.ROOT, "measured: %s: %s, %d requests, %d rate-limited, %d/%d vectors matched%n", r.client(),
-        failure == null ? String.format(Locale.ROOT, "%.3f s", r.seconds()) : failure, server.requests(),
-        server.rateLimited(), matched, texts.size());
+    Result r =
+        new Result(
+            client.describe(),
+            embed4j == null ? 1 : embed4j.concurrency,
+            texts.size(),
+            elapsed / 1e9,
+            server,
+            cpu,
+            emuCpu < 0 ? Double.NaN : emuCpu / 1e9,
+            other,
+            peakHeap,
+            vectors == null ? 0 : vectors.size(),
+            matched,
+            failure,
+            load,
+            ideal,
+            steady,
+            refill);
+    out.printf(
+        Locale.ROOT,
+        "measured: %s: %s, %d requests, %d rate-limited, %d/%d vectors matched%n",
+        r.client(),
+        failure == null ? String.format(Locale.ROOT, "%.3f s", r.seconds()) : failure,
+        server.requests(),
+        server.rateLimited(),
+        matched,
+        texts.size());
     return r;
   }
 
@@ -311,7 +400,9 @@ public final class Harness {
     }
     int matched = 0;
     for (int i = 0; i < Math.min(vectors.size(), texts.size()); i++) {
-      float[] expected = EmbeddingEmulator.expectedVector(Client.MODEL, null, client.sent(texts.get(i)), DIMENSIONS);
+      float[] expected =
+          EmbeddingEmulator.expectedVector(
+              Client.MODEL, null, client.sent(texts.get(i)), DIMENSIONS);
       if (Arrays.equals(expected, vectors.get(i))) {
         matched++;
       }
@@ -323,41 +414,81 @@ public final class Harness {
 
   private void report(List<Result> results) throws IOException {
     // The reference is the median Embed4j run at the highest concurrency measured.
-    int most = results.stream().filter(r -> !Double.isNaN(r.idealSeconds())).mapToInt(Result::concurrency).max()
-        .orElse(0);
-    List<Result> mine = results.stream().filter(r -> !Double.isNaN(r.idealSeconds()) && r.failure() == null
-        && r.concurrency() == most).sorted(Comparator.comparingDouble(Result::seconds)).toList();
+    int most =
+        results.stream()
+            .filter(r -> !Double.isNaN(r.idealSeconds()))
+            .mapToInt(Result::concurrency)
+            .max()
+            .orElse(0);
+    List<Result> mine =
+        results.stream()
+            .filter(
+                r ->
+                    !Double.isNaN(r.idealSeconds())
+                        && r.failure() == null
+                        && r.concurrency() == most)
+            .sorted(Comparator.comparingDouble(Result::seconds))
+            .toList();
     Result embed4j = mine.isEmpty() ? null : mine.get(mine.size() / 2);
     out.println();
-    out.println("| client | wall time | texts/s | vs Embed4j | requests | 429s | max in flight | client CPU s "
-        + "| emulator CPU s | other CPU s | peak heap MiB | vectors matched | load (1/5/15 min) |");
+    out.println(
+        "| client | wall time | texts/s | vs Embed4j | requests | 429s | max in flight | client CPU"
+            + " s | emulator CPU s | other CPU s | peak heap MiB | vectors matched | load (1/5/15"
+            + " min) |");
     out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
     for (Result r : results) {
-      String wall = r.failure() != null ? r.failure() : String.format(Locale.ROOT, "%.3f s", r.seconds());
-      String versus = embed4j == null || r.failure() != null ? "" : !Double.isNaN(r.idealSeconds()) ? "" : String
-          .format(Locale.ROOT, "%.1fx slower", r.seconds() / embed4j.seconds());
-      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %d | %d | %d | %.2f | %s | %s | %d | %s | %s |%n", r.client(),
-          wall, fmt(r.textsPerSecond(), "%.0f"), versus, r.server().requests(), r.server().rateLimited(),
-          r.server().maxInFlight(), r.cpuSeconds(), fmt(r.emulatorCpuSeconds(), "%.2f"),
-          fmt(r.otherCpuSeconds(), "%.2f"), r.peakHeapBytes() >> 20, (r.allMatched() ? "all " : "")
-          + r.matched() + "/" + r.texts(), r.load());
+      String wall =
+          r.failure() != null ? r.failure() : String.format(Locale.ROOT, "%.3f s", r.seconds());
+      String versus =
+          embed4j == null || r.failure() != null
+              ? ""
+              : !Double.isNaN(r.idealSeconds())
+                  ? ""
+                  : String.format(Locale.ROOT, "%.1fx slower", r.seconds() / embed4j.seconds());
+      out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %s | %d | %d | %d | %.2f | %s | %s | %d | %s | %s |%n",
+          r.client(),
+          wall,
+          fmt(r.textsPerSecond(), "%.0f"),
+          versus,
+          r.server().requests(),
+          r.server().rateLimited(),
+          r.server().maxInFlight(),
+          r.cpuSeconds(),
+          fmt(r.emulatorCpuSeconds(), "%.2f"),
+          fmt(r.otherCpuSeconds(), "%.2f"),
+          r.peakHeapBytes() >> 20,
+          (r.allMatched() ? "all " : "") + r.matched() + "/" + r.texts(),
+          r.load());
     }
     if (most > 0) {
       out.println();
-      out.println("| Embed4j | wall time | latency-bound ideal | wall / ideal | CPU-bound floor | 429s / requests "
-          + "| TPM used (10 s to end) | TPM used (whole run, less initial bucket) |");
+      out.println(
+          "| Embed4j | wall time | latency-bound ideal | wall / ideal | CPU-bound floor | 429s /"
+              + " requests | TPM used (10 s to end) | TPM used (whole run, less initial bucket) |");
       out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
       int cores = Runtime.getRuntime().availableProcessors();
       for (Result r : results) {
         if (Double.isNaN(r.idealSeconds())) {
           continue;
         }
-        double floor = (r.cpuSeconds() + (Double.isNaN(r.emulatorCpuSeconds()) ? 0 : r.emulatorCpuSeconds())) / cores;
-        out.printf(Locale.ROOT, "| %s | %s | %.3f s | %s | %.3f s | %s | %s | %s |%n", r.client(), r.failure() != null
-            ? r.failure() : String.format(Locale.ROOT, "%.3f s", r.seconds()), r.idealSeconds(), r.failure() != null
-            ? "" : String.format(Locale.ROOT, "%.2f", r.seconds() / r.idealSeconds()), floor,
+        double floor =
+            (r.cpuSeconds() + (Double.isNaN(r.emulatorCpuSeconds()) ? 0 : r.emulatorCpuSeconds()))
+                / cores;
+        out.printf(
+            Locale.ROOT,
+            "| %s | %s | %.3f s | %s | %.3f s | %s | %s | %s |%n",
+            r.client(),
+            r.failure() != null ? r.failure() : String.format(Locale.ROOT, "%.3f s", r.seconds()),
+            r.idealSeconds(),
+            r.failure() != null
+                ? ""
+                : String.format(Locale.ROOT, "%.2f", r.seconds() / r.idealSeconds()),
+            floor,
             percent((double) r.server().rateLimited() / Math.max(1, r.server().requests())),
-            percent(r.tpmShareSteady()), percent(r.tpmShareRefill()));
+            percent(r.tpmShareSteady()),
+            percent(r.tpmShareRefill()));
       }
     }
     if (options.csv() != null) {
@@ -370,14 +501,29 @@ public final class Harness {
   }
 
   private void writeCsv(List<Result> results) throws IOException {
-    StringBuilder csv = new StringBuilder("client,in_flight,texts,latency_ms,wall_s,texts_per_s,requests,"
-        + "rate_limited,ideal_s,client_cpu_s,emulator_cpu_s,peak_heap_mib,matched,load1\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "client,in_flight,texts,latency_ms,wall_s,texts_per_s,requests,"
+                + "rate_limited,ideal_s,client_cpu_s,emulator_cpu_s,peak_heap_mib,matched,load1\n");
     for (Result r : results) {
-      csv.append(String.format(Locale.ROOT, "\"%s\",%d,%d,%d,%s,%s,%d,%d,%s,%.2f,%s,%d,%d,%s%n", r.client(),
-          r.concurrency(), r.texts(), options.latencyMs(), r.failure() == null ? fmt(r.seconds(), "%.3f") : "",
-          fmt(r.textsPerSecond(), "%.1f"), r.server().requests(), r.server().rateLimited(),
-          fmt(r.idealSeconds(), "%.3f"), r.cpuSeconds(), fmt(r.emulatorCpuSeconds(), "%.2f"),
-          r.peakHeapBytes() >> 20, r.matched(), r.load().split(" ")[0]));
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "\"%s\",%d,%d,%d,%s,%s,%d,%d,%s,%.2f,%s,%d,%d,%s%n",
+              r.client(),
+              r.concurrency(),
+              r.texts(),
+              options.latencyMs(),
+              r.failure() == null ? fmt(r.seconds(), "%.3f") : "",
+              fmt(r.textsPerSecond(), "%.1f"),
+              r.server().requests(),
+              r.server().rateLimited(),
+              fmt(r.idealSeconds(), "%.3f"),
+              r.cpuSeconds(),
+              fmt(r.emulatorCpuSeconds(), "%.2f"),
+              r.peakHeapBytes() >> 20,
+              r.matched(),
+              r.load().split(" ")[0]));
     }
     if (options.csv().getParent() != null) {
       Files.createDirectories(options.csv().getParent());
@@ -412,26 +558,35 @@ public final class Harness {
 
   /** Reads the emulator's tokens billed four times a second, for the steady-state TPM share. */
   private static final class TokenSampler {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "harness-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "harness-sampler");
+              t.setDaemon(true);
+              return t;
+            });
     private final long start = System.nanoTime();
     private volatile long atNanos = -1;
     private volatile long tokensThen;
 
     TokenSampler(Emulator emulator) {
-      timer.scheduleAtFixedRate(() -> {
-        long t = System.nanoTime() - start;
-        if (atNanos < 0 && t >= STEADY_FROM_NANOS) {
-          tokensThen = emulator.stats().tokensBilled();
-          atNanos = t;
-        }
-      }, 250, 250, TimeUnit.MILLISECONDS);
+      timer.scheduleAtFixedRate(
+          () -> {
+            long t = System.nanoTime() - start;
+            if (atNanos < 0 && t >= STEADY_FROM_NANOS) {
+              tokensThen = emulator.stats().tokensBilled();
+              atNanos = t;
+            }
+          },
+          250,
+          250,
+          TimeUnit.MILLISECONDS);
     }
 
-    /** Tokens per minute from the first sample 10 s in to the end; NaN if the run was shorter than 30 s. */
+    /**
+     * Tokens per minute from the first sample 10 s in to the end; NaN if the run was shorter than
+     * 30 s.
+     */
     double stop(long elapsedNanos, long tokensAtEnd) {
       timer.shutdownNow();
       long from = atNanos;
@@ -473,25 +628,41 @@ public final class Harness {
       }
       String v = args[++i];
       switch (flag) {
-        case "--texts": texts = Integer.parseInt(v); break;
-        case "--latency-ms": latency = Long.parseLong(v); break;
-        case "--rpm": rpm = Long.parseLong(v); break;
-        case "--tpm": tpm = Long.parseLong(v); break;
-        case "--clients": clients = List.of(v.split(",")); break;
-        case "--concurrency": concurrency = Integer.parseInt(v); break;
-        case "--batch": batch = Integer.parseInt(v); break;
-        case "--warmup": warmup = Integer.parseInt(v); break;
-        case "--repeat": repeat = Integer.parseInt(v); break;
-        case "--sweep-concurrency": sweep = Arrays.stream(v.split(",")).map(Integer::valueOf).toList(); break;
-        case "--csv": csv = Path.of(v); break;
-        case "--chart": chart = Path.of(v); break;
-        case "--langchain4j-batch": lcBatch = Integer.parseInt(v); break;
-        case "--springai-max-tokens": springTokens = Integer.parseInt(v); break;
-        case "--cap-minutes": cap = Duration.ofMinutes(Long.parseLong(v)); break;
-        default: throw new IllegalArgumentException("unknown flag " + flag);
+        case "--texts" -> texts = Integer.parseInt(v);
+        case "--latency-ms" -> latency = Long.parseLong(v);
+        case "--rpm" -> rpm = Long.parseLong(v);
+        case "--tpm" -> tpm = Long.parseLong(v);
+        case "--clients" -> clients = List.of(v.split(","));
+        case "--concurrency" -> concurrency = Integer.parseInt(v);
+        case "--batch" -> batch = Integer.parseInt(v);
+        case "--warmup" -> warmup = Integer.parseInt(v);
+        case "--repeat" -> repeat = Integer.parseInt(v);
+        case "--sweep-concurrency" ->
+            sweep = Arrays.stream(v.split(",")).map(Integer::valueOf).toList();
+        case "--csv" -> csv = Path.of(v);
+        case "--chart" -> chart = Path.of(v);
+        case "--langchain4j-batch" -> lcBatch = Integer.parseInt(v);
+        case "--springai-max-tokens" -> springTokens = Integer.parseInt(v);
+        case "--cap-minutes" -> cap = Duration.ofMinutes(Long.parseLong(v));
+        default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
-    return new Options(texts, latency, rpm, tpm, clients, concurrency, batch, warmup, repeat, sweep, csv, chart,
-        lcBatch, springTokens, cap, inProcess);
+    return new Options(
+        texts,
+        latency,
+        rpm,
+        tpm,
+        clients,
+        concurrency,
+        batch,
+        warmup,
+        repeat,
+        sweep,
+        csv,
+        chart,
+        lcBatch,
+        springTokens,
+        cap,
+        inProcess);
   }
 }

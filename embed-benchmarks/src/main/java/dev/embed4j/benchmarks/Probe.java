@@ -29,7 +29,10 @@ final class Probe {
         .getProcessCpuTime();
   }
 
-  /** CPU time all processes of the machine have used since boot, from {@code /proc/stat}; -1 off Linux. */
+  /**
+   * CPU time all processes of the machine have used since boot, from {@code /proc/stat}; -1 off
+   * Linux.
+   */
   static long machineCpuNanos() {
     try {
       String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);

@@ -18,35 +18,69 @@ class HarnessSmokeTest {
   @Test
   void everyClientGetsEveryVectorInOrder() throws Exception {
     ByteArrayOutputStream report = new ByteArrayOutputStream();
-    Harness.Options options = Harness.parse(new String[] {"--texts", "500", "--latency-ms", "5", "--warmup", "50",
-        "--clients", "embed4j,langchain4j,springai", "--in-process-emulator"});
+    Harness.Options options =
+        Harness.parse(
+            new String[] {
+              "--texts",
+              "500",
+              "--latency-ms",
+              "5",
+              "--warmup",
+              "50",
+              "--clients",
+              "embed4j,langchain4j,springai",
+              "--in-process-emulator"
+            });
 
-    List<Harness.Result> results = Harness.run(options, new PrintStream(report, true, StandardCharsets.UTF_8));
+    List<Harness.Result> results =
+        Harness.run(options, new PrintStream(report, true, StandardCharsets.UTF_8));
 
-    assertThat(results).extracting(Harness.Result::client).satisfiesExactly(
-        c -> assertThat(c).startsWith("Embed4j"),
-        c -> assertThat(c).startsWith("LangChain4j"),
-        c -> assertThat(c).startsWith("Spring AI"));
-    assertThat(results).allSatisfy(r -> {
-      assertThat(r.failure()).as(r.client()).isNull();
-      assertThat(r.vectors()).as(r.client()).isEqualTo(500);
-      assertThat(r.matched()).as(r.client()).isEqualTo(500);
-      assertThat(r.server().requests()).as(r.client()).isPositive();
-    });
+    assertThat(results)
+        .extracting(Harness.Result::client)
+        .satisfiesExactly(
+            c -> assertThat(c).startsWith("Embed4j"),
+            c -> assertThat(c).startsWith("LangChain4j"),
+            c -> assertThat(c).startsWith("Spring AI"));
+    assertThat(results)
+        .allSatisfy(
+            r -> {
+              assertThat(r.failure()).as(r.client()).isNull();
+              assertThat(r.vectors()).as(r.client()).isEqualTo(500);
+              assertThat(r.matched()).as(r.client()).isEqualTo(500);
+              assertThat(r.server().requests()).as(r.client()).isPositive();
+            });
     assertThat(results.get(0).server().requests()).isEqualTo(8); // ceil(500 / 64)
-    assertThat(report.toString(StandardCharsets.UTF_8)).contains("| client | wall time |", "all 500/500");
+    assertThat(report.toString(StandardCharsets.UTF_8))
+        .contains("| client | wall time |", "all 500/500");
   }
 
   @Test
   void sweepWritesCsvAndChart(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("sweep.csv");
     Path png = dir.resolve("throughput.png");
-    Harness.Options options = Harness.parse(new String[] {"--texts", "300", "--latency-ms", "5", "--warmup", "50",
-        "--clients", "embed4j", "--sweep-concurrency", "1,4", "--csv", csv.toString(), "--chart", png.toString(),
-        "--in-process-emulator"});
+    Harness.Options options =
+        Harness.parse(
+            new String[] {
+              "--texts",
+              "300",
+              "--latency-ms",
+              "5",
+              "--warmup",
+              "50",
+              "--clients",
+              "embed4j",
+              "--sweep-concurrency",
+              "1,4",
+              "--csv",
+              csv.toString(),
+              "--chart",
+              png.toString(),
+              "--in-process-emulator"
+            });
 
-    List<Harness.Result> results = Harness.run(options, new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8));
+    List<Harness.Result> results =
+        Harness.run(
+            options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(results).extracting(Harness.Result::concurrency).containsExactly(1, 4);
     assertThat(results).allMatch(Harness.Result::allMatched);
@@ -57,7 +91,11 @@ class HarnessSmokeTest {
   @Test
   void textsAreDeterministicAndWithinTheirTokenRange() {
     assertThat(Texts.chunks(3)).containsExactly(Texts.chunk(0), Texts.chunk(1), Texts.chunk(2));
-    assertThat(Texts.chunks(200)).doesNotHaveDuplicates().allSatisfy(t -> assertThat(
-        dev.embed4j.emulator.EmbeddingEmulator.expectedTokens(t)).isBetween(Texts.MIN_TOKENS, Texts.MAX_TOKENS));
+    assertThat(Texts.chunks(200))
+        .doesNotHaveDuplicates()
+        .allSatisfy(
+            t ->
+                assertThat(dev.embed4j.emulator.EmbeddingEmulator.expectedTokens(t))
+                    .isBetween(Texts.MIN_TOKENS, Texts.MAX_TOKENS));
   }
 }

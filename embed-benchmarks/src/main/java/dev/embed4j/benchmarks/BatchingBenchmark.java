@@ -1,7 +1,7 @@
-package dev.embed4j.internal;
+package dev.embed4j.benchmarks;
 
+import dev.embed4j.CostEstimate;
 import dev.embed4j.Embedder;
-import dev.embed4j.benchmarks.Texts;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,10 +18,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Planning the batches of 10,000 chunk-like texts (50 to 300 tokens): {@code estimate} is what
- * {@link Embedder#estimate} does before anything is sent (validate, count every text's tokens
- * with jtokkit's cl100k_base, plan the batches); {@code plan} is {@link Batch#plan} alone, on
- * token counts made in set-up. The class sits in the batcher's package to reach it.
+ * Planning the batches of 10,000 chunk-like texts (50 to 300 tokens) with {@link
+ * Embedder#estimate}: what happens before anything is sent (validate, count every text's tokens
+ * with jtokkit's cl100k_base, plan the batches by count and tokens, price them). Public API only;
+ * nothing is sent.
  *
  * <pre>{@code
  * java -jar embed-benchmarks/target/benchmarks.jar BatchingBenchmark
@@ -42,22 +42,19 @@ public class BatchingBenchmark {
   int batchSize;
 
   private List<String> input;
-  private int[] order;
-  private int[] tokens;
   private Embedder embedder;
 
   @Setup
   public void setup() {
     input = Texts.chunks(texts);
-    order = new int[texts];
-    tokens = new int[texts];
-    for (int i = 0; i < texts; i++) {
-      order[i] = i;
-      tokens[i] = Tokenizers.count(input.get(i));
-    }
-    // Nothing is sent: estimate() only needs a model, a key and a base URL.
-    embedder = Embedder.builder().model("text-embedding-3-small").apiKey("sk-benchmark")
-        .baseUrl("http://127.0.0.1:9").batchSize(batchSize).build();
+    // estimate() only needs a model, a key and a base URL: the discard port on loopback.
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("sk-benchmark")
+            .baseUrl("http://127.0.0.1:9")
+            .batchSize(batchSize)
+            .build();
   }
 
   @TearDown
@@ -66,12 +63,7 @@ public class BatchingBenchmark {
   }
 
   @Benchmark
-  public Object estimate() {
+  public CostEstimate estimate() {
     return embedder.estimate(input);
-  }
-
-  @Benchmark
-  public Object plan() {
-    return Batch.plan(order, tokens, batchSize, 300_000, 0);
   }
 }
