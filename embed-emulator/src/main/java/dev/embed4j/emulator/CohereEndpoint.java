@@ -17,10 +17,11 @@ final class CohereEndpoint extends Endpoint {
       Set.of("search_document", "search_query", "classification", "clustering");
   private static final Set<String> EMBEDDING_TYPES =
       Set.of("float", "int8", "uint8", "binary", "ubinary", "base64");
-  private static final String UPGRADE = ". You can continue to use the Trial key for free or "
-      + "upgrade to a Production key with higher rate limits at "
-      + "'https://dashboard.cohere.com/api-keys'. Contact us on 'https://discord.gg/XW44jPfYJu' "
-      + "or email us at support@cohere.com with any questions";
+  private static final String UPGRADE =
+      ". You can continue to use the Trial key for free or "
+          + "upgrade to a Production key with higher rate limits at "
+          + "'https://dashboard.cohere.com/api-keys'. Contact us on 'https://discord.gg/XW44jPfYJu' "
+          + "or email us at support@cohere.com with any questions";
 
   CohereEndpoint(Config config, Stats stats, FaultPlan faults, RateLimiter limiter) {
     super(config, stats, faults, limiter);
@@ -44,8 +45,8 @@ final class CohereEndpoint extends Endpoint {
       throw reject(401, "invalid api token");
     }
     if (config.exhaustedKeys().contains(key)) {
-      throw reject(429, "You are using a Trial key, which is limited to 1000 API calls / month"
-          + UPGRADE);
+      throw reject(
+          429, "You are using a Trial key, which is limited to 1000 API calls / month" + UPGRADE);
     }
     JsonNode root;
     try {
@@ -62,8 +63,10 @@ final class CohereEndpoint extends Endpoint {
     }
     JsonNode textsNode = root.get("texts");
     if (textsNode == null || textsNode.isNull()) {
-      throw reject(400, "invalid request: texts must be provided (images and inputs are not "
-          + "supported by the emulator)");
+      throw reject(
+          400,
+          "invalid request: texts must be provided (images and inputs are not "
+              + "supported by the emulator)");
     }
     if (!textsNode.isArray()) {
       throw reject(400, "invalid request: texts must be an array of strings");
@@ -74,21 +77,29 @@ final class CohereEndpoint extends Endpoint {
       throw reject(400, "invalid request: texts must contain at least one text");
     }
     if (texts.size() > Models.COHERE_MAX_TEXTS) {
-      throw reject(400, "invalid request: total number of texts must be at most "
-          + Models.COHERE_MAX_TEXTS + " - received " + texts.size());
+      throw reject(
+          400,
+          "invalid request: total number of texts must be at most "
+              + Models.COHERE_MAX_TEXTS
+              + " - received "
+              + texts.size());
     }
     if (texts.contains(null)) {
       throw reject(400, "invalid request: texts must be an array of strings");
     }
     Models.Spec spec = Models.find(model, Models.Provider.COHERE);
     if (spec == null) {
-      throw reject(404, "model '" + model + "' not found, make sure the correct model ID was "
-          + "used and that you have access to the model.");
+      throw reject(
+          404,
+          "model '"
+              + model
+              + "' not found, make sure the correct model ID was "
+              + "used and that you have access to the model.");
     }
     String inputType = text(root, "input_type");
     if (inputType == null || !INPUT_TYPES.contains(inputType)) {
-      throw reject(400, "invalid request: valid input_type must be provided with the provided "
-          + "model");
+      throw reject(
+          400, "invalid request: valid input_type must be provided with the provided " + "model");
     }
     embeddingTypes(root);
     int dims = outputDimension(root, spec);
@@ -96,8 +107,8 @@ final class CohereEndpoint extends Endpoint {
     if (truncate == null) {
       truncate = "END";
     } else if (!Set.of("NONE", "START", "END").contains(truncate)) {
-      throw reject(400, "invalid request: truncate must be one of NONE, START, END - received "
-          + truncate);
+      throw reject(
+          400, "invalid request: truncate must be one of NONE, START, END - received " + truncate);
     }
 
     List<String> embedded = new ArrayList<>(texts.size());
@@ -108,9 +119,18 @@ final class CohereEndpoint extends Endpoint {
       int n = Tokenizer.count(t);
       if (n > max) {
         if ("NONE".equals(truncate)) {
-          throw reject(400, "invalid request: text at index " + i + " has " + n + " tokens, "
-              + "which exceeds the maximum of " + max + " tokens for " + model
-              + "; shorten it or set truncate to START or END");
+          throw reject(
+              400,
+              "invalid request: text at index "
+                  + i
+                  + " has "
+                  + n
+                  + " tokens, "
+                  + "which exceeds the maximum of "
+                  + max
+                  + " tokens for "
+                  + model
+                  + "; shorten it or set truncate to START or END");
         }
         t = Tokenizer.truncate(t, max, "START".equals(truncate));
         n = max;
@@ -136,14 +156,19 @@ final class CohereEndpoint extends Endpoint {
     return success(json, draw, model, total, texts.size());
   }
 
-  private Out body(List<String> texts, List<String> embedded, String model, String inputType,
-      int dims, long tokens, Faults.Kind fault) {
+  private Out body(
+      List<String> texts,
+      List<String> embedded,
+      String model,
+      String inputType,
+      int dims,
+      long tokens,
+      Faults.Kind fault) {
     int n = texts.size();
-    int items = fault == Faults.Kind.WRONG_COUNT ? n - 1
-        : fault == Faults.Kind.DUPLICATE_INDEX ? n + 1 : n;
+    int items =
+        fault == Faults.Kind.WRONG_COUNT ? n - 1 : fault == Faults.Kind.DUPLICATE_INDEX ? n + 1 : n;
     Out out = new Out(256 + n * (dims * 13 + 64));
-    out.raw("{\"id\":").string(UUID.randomUUID().toString())
-        .raw(",\"embeddings\":{\"float\":[");
+    out.raw("{\"id\":").string(UUID.randomUUID().toString()).raw(",\"embeddings\":{\"float\":[");
     for (int i = 0; i < items; i++) {
       if (i > 0) {
         out.raw(',');
@@ -158,7 +183,8 @@ final class CohereEndpoint extends Endpoint {
       out.string(texts.get(i));
     }
     out.raw("],\"meta\":{\"api_version\":{\"version\":\"2\"},\"billed_units\":{\"input_tokens\":")
-        .number(tokens).raw("}}}");
+        .number(tokens)
+        .raw("}}}");
     return out;
   }
 
@@ -173,14 +199,20 @@ final class CohereEndpoint extends Endpoint {
     boolean hasFloat = false;
     for (JsonNode t : types) {
       if (!t.isTextual() || !EMBEDDING_TYPES.contains(t.textValue())) {
-        throw reject(400, "invalid request: embedding_types contains invalid value " + t
-            + "; valid values are " + EMBEDDING_TYPES);
+        throw reject(
+            400,
+            "invalid request: embedding_types contains invalid value "
+                + t
+                + "; valid values are "
+                + EMBEDDING_TYPES);
       }
       hasFloat |= "float".equals(t.textValue());
     }
     if (!hasFloat) {
-      throw reject(400, "invalid request: the emulator returns only float embeddings, so "
-          + "embedding_types must contain \"float\"");
+      throw reject(
+          400,
+          "invalid request: the emulator returns only float embeddings, so "
+              + "embedding_types must contain \"float\"");
     }
   }
 
@@ -190,25 +222,37 @@ final class CohereEndpoint extends Endpoint {
       return spec.nativeDims();
     }
     if (!spec.reducible()) {
-      throw reject(400, "invalid request: output_dimension is not supported for model "
-          + spec.name());
+      throw reject(
+          400, "invalid request: output_dimension is not supported for model " + spec.name());
     }
     if (!d.isIntegralNumber() || !spec.reducedDims().contains(d.intValue())) {
-      throw reject(400, "invalid request: output_dimension must be one of "
-          + spec.reducedDims() + " for model " + spec.name() + " - received " + d);
+      throw reject(
+          400,
+          "invalid request: output_dimension must be one of "
+              + spec.reducedDims()
+              + " for model "
+              + spec.name()
+              + " - received "
+              + d);
     }
     return d.intValue();
   }
 
   private Reply.Rejection rateLimited(RateLimiter.Outcome o) {
     if (o.verdict() == RateLimiter.Verdict.TOO_LARGE) {
-      return reject(429, "You are using a Trial key, which is limited to " + o.limit()
-          + " tokens / minute; this request needs " + o.requested() + " tokens" + UPGRADE);
+      return reject(
+          429,
+          "You are using a Trial key, which is limited to "
+              + o.limit()
+              + " tokens / minute; this request needs "
+              + o.requested()
+              + " tokens"
+              + UPGRADE);
     }
-    String what = o.verdict() == RateLimiter.Verdict.REQUESTS ? " API calls / minute"
-        : " tokens / minute";
-    Reply.Rejection r = reject(429, "You are using a Trial key, which is limited to "
-        + o.limit() + what + UPGRADE);
+    String what =
+        o.verdict() == RateLimiter.Verdict.REQUESTS ? " API calls / minute" : " tokens / minute";
+    Reply.Rejection r =
+        reject(429, "You are using a Trial key, which is limited to " + o.limit() + what + UPGRADE);
     r.reply.headers.putAll(retryHeaders(o, false));
     stats.rateLimitHit();
     return r;

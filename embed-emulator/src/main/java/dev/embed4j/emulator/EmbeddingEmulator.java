@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings})
- * and the Cohere embed API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
+ * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings}) and
+ * the Cohere embed API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
  *
  * <pre>{@code
  * try (EmbeddingEmulator emu = EmbeddingEmulator.builder()
@@ -35,28 +35,27 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * <p><b>What it checks.</b> OpenAI: bearer key; {@code model} (text-embedding-3-small 1536 dims,
- * text-embedding-3-large 3072, text-embedding-ada-002 1536; others get 404
- * {@code model_not_found}); {@code input} a non-empty string or 1..2048 non-empty strings
- * (else 400 {@code '$.input' is invalid}); at most 8192 tokens per input and 300,000 per
- * request; {@code dimensions} only for text-embedding-3-*, in 1..native; {@code encoding_format}
- * {@code float} or {@code base64} (little-endian float32). Cohere: bearer key; {@code texts}
- * 1..96; {@code input_type} one of search_document, search_query, classification, clustering;
- * {@code embedding_types} containing {@code float} (only float embeddings are returned);
- * {@code output_dimension} 256/512/1024/1536 for embed-v4.0 only; {@code truncate} NONE, START
- * or END (default END) against 512 tokens per input for the v3 models and 128,000 for
- * embed-v4.0. Errors use each provider's body shape. Tokens are counted, and billed, with
- * jtokkit's cl100k_base for both providers.
+ * text-embedding-3-large 3072, text-embedding-ada-002 1536; others get 404 {@code
+ * model_not_found}); {@code input} a non-empty string or 1..2048 non-empty strings (else 400 {@code
+ * '$.input' is invalid}); at most 8192 tokens per input and 300,000 per request; {@code dimensions}
+ * only for text-embedding-3-*, in 1..native; {@code encoding_format} {@code float} or {@code
+ * base64} (little-endian float32). Cohere: bearer key; {@code texts} 1..96; {@code input_type} one
+ * of search_document, search_query, classification, clustering; {@code embedding_types} containing
+ * {@code float} (only float embeddings are returned); {@code output_dimension} 256/512/1024/1536
+ * for embed-v4.0 only; {@code truncate} NONE, START or END (default END) against 512 tokens per
+ * input for the v3 models and 128,000 for embed-v4.0. Errors use each provider's body shape. Tokens
+ * are counted, and billed, with jtokkit's cl100k_base for both providers.
  *
- * <p><b>Vectors</b> are a deterministic function of model, input type and text: see
- * {@link #expectedVector(String, String, String, int)}.
+ * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
+ * #expectedVector(String, String, String, int)}.
  *
  * <p><b>Limits</b> ({@link Builder#requestsPerMinute}, {@link Builder#tokensPerMinute}) are token
- * buckets per API key and model (OpenAI) or per API key (Cohere), refilled continuously; a
- * request over either limit gets 429 with {@code retry-after} (and for OpenAI
- * {@code retry-after-ms} and the {@code x-ratelimit-*} headers) and consumes nothing.
+ * buckets per API key and model (OpenAI) or per API key (Cohere), refilled continuously; a request
+ * over either limit gets 429 with {@code retry-after} (and for OpenAI {@code retry-after-ms} and
+ * the {@code x-ratelimit-*} headers) and consumes nothing.
  *
- * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds
- * the loopback address only. {@link #close()} stops it and interrupts replies in progress.
+ * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds the
+ * loopback address only. {@link #close()} stops it and interrupts replies in progress.
  */
 public final class EmbeddingEmulator implements AutoCloseable {
 
@@ -79,34 +78,44 @@ public final class EmbeddingEmulator implements AutoCloseable {
   private EmbeddingEmulator(Builder b) throws IOException {
     warmUp();
     this.faults = new FaultPlan(b.faults);
-    Endpoint.Config config = new Endpoint.Config(b.latency.toNanos(), b.apiKeys,
-        b.exhaustedKeys, b.shuffleOrder, b.ignoreEncodingFormat);
+    Endpoint.Config config =
+        new Endpoint.Config(
+            b.latency.toNanos(),
+            b.apiKeys,
+            b.exhaustedKeys,
+            b.shuffleOrder,
+            b.ignoreEncodingFormat);
     RateLimiter limiter = new RateLimiter(b.rpm, b.tpm, b.nanoTime);
     OpenAiEndpoint openAi = new OpenAiEndpoint(config, stats, faults, limiter);
     CohereEndpoint cohere = new CohereEndpoint(config, stats, faults, limiter);
 
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port),
-        1024);
+    server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 1024);
     server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
     server.createContext(OpenAiEndpoint.PATH, openAi);
     server.createContext(CohereEndpoint.PATH, cohere);
     AtomicInteger threads = new AtomicInteger();
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "embed-emulator-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "embed-emulator-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
-    baseUrl = "http://" + server.getAddress().getAddress().getHostAddress() + ":"
-        + server.getAddress().getPort();
+    baseUrl =
+        "http://"
+            + server.getAddress().getAddress().getHostAddress()
+            + ":"
+            + server.getAddress().getPort();
   }
 
   /**
-   * Runs the hot paths once per JVM before serving: loads cl100k_base (~0.5 s) and gets the
-   * vector and body code compiled while the CPU is free. Under a burst of concurrent requests
-   * on few cores, the JIT compiler threads otherwise starve and the code stays interpreted,
-   * many times slower, for seconds.
+   * Runs the hot paths once per JVM before serving: loads cl100k_base (~0.5 s) and gets the vector
+   * and body code compiled while the CPU is free. Under a burst of concurrent requests on few
+   * cores, the JIT compiler threads otherwise starve and the code stays interpreted, many times
+   * slower, for seconds.
    */
   private static void warmUp() {
     if (!WARM.compareAndSet(false, true)) {
@@ -131,8 +140,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
-   * The base URL, {@code http://127.0.0.1:PORT} without a trailing slash; clients append
-   * {@code /v1/embeddings} (OpenAI) or {@code /v2/embed} (Cohere).
+   * The base URL, {@code http://127.0.0.1:PORT} without a trailing slash; clients append {@code
+   * /v1/embeddings} (OpenAI) or {@code /v2/embed} (Cohere).
    */
   public String baseUrl() {
     return baseUrl;
@@ -149,9 +158,9 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
-   * Answers the next {@code times} requests, on any path and before any check, with this
-   * status and body (sent as {@code application/json}). Scripted replies are queued after any
-   * already scripted, count as {@link Faults.Kind#SCRIPTED} and bill nothing.
+   * Answers the next {@code times} requests, on any path and before any check, with this status and
+   * body (sent as {@code application/json}). Scripted replies are queued after any already
+   * scripted, count as {@link Faults.Kind#SCRIPTED} and bill nothing.
    *
    * @param times how many requests get this reply
    * @param status the HTTP status, e.g. 429 or 503
@@ -163,8 +172,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
-   * As {@link #failNext(int, int, String)}, adding these response headers (e.g.
-   * {@code retry-after}).
+   * As {@link #failNext(int, int, String)}, adding these response headers (e.g. {@code
+   * retry-after}).
    *
    * @param times how many requests get this reply
    * @param status the HTTP status, e.g. 429 or 503
@@ -178,8 +187,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status must be in 100..599: " + status);
     }
-    Reply r = new Reply(status, Objects.requireNonNull(body, "body")
-        .getBytes(StandardCharsets.UTF_8));
+    Reply r =
+        new Reply(status, Objects.requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8));
     r.headers.putAll(Map.copyOf(headers));
     faults.script(times, r);
   }
@@ -211,13 +220,12 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
-   * The vector the emulator returns for a text, bit for bit. A pseudo-random generator
-   * (SplitMix64) seeded from a stable 64-bit hash of (model, input type, text) yields the raw
-   * components; the vector is the first {@code dimensions} of them divided by their L2 norm,
-   * so a reduced vector is the prefix of the native one, re-normalised (as OpenAI's
-   * {@code dimensions} and Cohere's {@code output_dimension} behave). Distinct texts give
-   * nearly orthogonal vectors; the same text under another model or input type gives another
-   * vector.
+   * The vector the emulator returns for a text, bit for bit. A pseudo-random generator (SplitMix64)
+   * seeded from a stable 64-bit hash of (model, input type, text) yields the raw components; the
+   * vector is the first {@code dimensions} of them divided by their L2 norm, so a reduced vector is
+   * the prefix of the native one, re-normalised (as OpenAI's {@code dimensions} and Cohere's {@code
+   * output_dimension} behave). Distinct texts give nearly orthogonal vectors; the same text under
+   * another model or input type gives another vector.
    *
    * <p>For a Cohere text longer than the model's limit, sent with {@code truncate} START or END,
    * the vector is that of the kept tokens decoded back to a string.
@@ -229,13 +237,13 @@ public final class EmbeddingEmulator implements AutoCloseable {
    * @return a new array of {@code dimensions} floats with L2 norm 1 (within float rounding)
    * @throws IllegalArgumentException if the model is unknown or {@code dimensions} out of range
    */
-  public static float[] expectedVector(String model, String inputType, String text,
-      int dimensions) {
+  public static float[] expectedVector(
+      String model, String inputType, String text, int dimensions) {
     Models.Spec spec = Models.require(model);
     Objects.requireNonNull(text, "text");
     if (dimensions < 1 || dimensions > spec.nativeDims()) {
-      throw new IllegalArgumentException("dimensions must be in 1.." + spec.nativeDims()
-          + " for " + model + ": " + dimensions);
+      throw new IllegalArgumentException(
+          "dimensions must be in 1.." + spec.nativeDims() + " for " + model + ": " + dimensions);
     }
     return Vectors.vector(model, inputType, text, dimensions);
   }
@@ -250,8 +258,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
-   * Configures and starts an {@link EmbeddingEmulator}. Each setter validates its argument at
-   * once. Not thread-safe; a builder may start several emulators.
+   * Configures and starts an {@link EmbeddingEmulator}. Each setter validates its argument at once.
+   * Not thread-safe; a builder may start several emulators.
    */
   public static final class Builder {
     private int port;
@@ -314,9 +322,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
     }
 
     /**
-     * Keys that authenticate but have no quota left: OpenAI answers 429
-     * {@code insufficient_quota}, Cohere 429 with a monthly-limit message; neither sends
-     * {@code retry-after}.
+     * Keys that authenticate but have no quota left: OpenAI answers 429 {@code insufficient_quota},
+     * Cohere 429 with a monthly-limit message; neither sends {@code retry-after}.
      */
     public Builder quotaExhaustedKeys(String... keys) {
       this.exhaustedKeys = Set.copyOf(Arrays.asList(keys));
@@ -330,8 +337,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
     }
 
     /**
-     * Whether OpenAI replies list {@code data} items in random order, never the input order
-     * when there are two or more (as some OpenAI-compatible servers do). Default false.
+     * Whether OpenAI replies list {@code data} items in random order, never the input order when
+     * there are two or more (as some OpenAI-compatible servers do). Default false.
      */
     public Builder shuffleOrder(boolean shuffle) {
       this.shuffleOrder = shuffle;
@@ -339,8 +346,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
     }
 
     /**
-     * Whether OpenAI replies always carry float arrays, even when {@code base64} was asked
-     * for (as some OpenAI-compatible servers do). Default false.
+     * Whether OpenAI replies always carry float arrays, even when {@code base64} was asked for (as
+     * some OpenAI-compatible servers do). Default false.
      */
     public Builder ignoreEncodingFormat(boolean ignore) {
       this.ignoreEncodingFormat = ignore;
@@ -348,8 +355,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
     }
 
     /**
-     * The clock of the rate limiter, in nanoseconds as {@link System#nanoTime()} (the
-     * default), so tests can control refill. Latency and slow faults use real time.
+     * The clock of the rate limiter, in nanoseconds as {@link System#nanoTime()} (the default), so
+     * tests can control refill. Latency and slow faults use real time.
      */
     public Builder nanoTime(LongSupplier nanoTime) {
       this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");

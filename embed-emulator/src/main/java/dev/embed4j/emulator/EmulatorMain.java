@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs an {@link EmbeddingEmulator} from the command line until the process is stopped, then
- * prints its {@link Stats} to standard error.
+ * Runs an {@link EmbeddingEmulator} from the command line until the process is stopped, then prints
+ * its {@link Stats} to standard error.
  *
  * <pre>{@code
  * java -cp embed-emulator.jar:... dev.embed4j.emulator.EmulatorMain --port 8080 --latency-ms 150 \
@@ -18,26 +18,28 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EmulatorMain {
 
-  private static final String USAGE = String.join("\n",
-      "usage: EmulatorMain [flags]",
-      "  --port N                 port on 127.0.0.1 (default 0: a free port)",
-      "  --latency-ms N           delay before every reply (default 0)",
-      "  --rpm N                  requests per minute per key and model (default: no limit)",
-      "  --tpm N                  tokens per minute per key and model (default: no limit)",
-      "  --api-key KEY            accept only this key (repeatable; default: any key)",
-      "  --quota-exhausted-key K  key answered with 429 insufficient_quota (repeatable)",
-      "  --fault-5xx R            rate of 500/502/503 replies",
-      "  --fault-reset R          rate of connections closed without a reply",
-      "  --fault-truncated R      rate of bodies cut short of their Content-Length",
-      "  --fault-malformed R      rate of 200 replies with invalid JSON",
-      "  --fault-wrong-count R    rate of 200 replies with one embedding too few",
-      "  --fault-duplicate-index R  rate of 200 replies with a duplicated index",
-      "  --fault-slow R           rate of replies delayed by --slow-ms",
-      "  --slow-ms N              delay of slow replies (default 30000)",
-      "  --seed N                 seed of the fault sequence (default 0)",
-      "  --shuffle-order          OpenAI data items out of order",
-      "  --ignore-encoding-format OpenAI replies always as float arrays",
-      "  --help                   this text");
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: EmulatorMain [flags]",
+          "  --port N                 port on 127.0.0.1 (default 0: a free port)",
+          "  --latency-ms N           delay before every reply (default 0)",
+          "  --rpm N                  requests per minute per key and model (default: no limit)",
+          "  --tpm N                  tokens per minute per key and model (default: no limit)",
+          "  --api-key KEY            accept only this key (repeatable; default: any key)",
+          "  --quota-exhausted-key K  key answered with 429 insufficient_quota (repeatable)",
+          "  --fault-5xx R            rate of 500/502/503 replies",
+          "  --fault-reset R          rate of connections closed without a reply",
+          "  --fault-truncated R      rate of bodies cut short of their Content-Length",
+          "  --fault-malformed R      rate of 200 replies with invalid JSON",
+          "  --fault-wrong-count R    rate of 200 replies with one embedding too few",
+          "  --fault-duplicate-index R  rate of 200 replies with a duplicated index",
+          "  --fault-slow R           rate of replies delayed by --slow-ms",
+          "  --slow-ms N              delay of slow replies (default 30000)",
+          "  --seed N                 seed of the fault sequence (default 0)",
+          "  --shuffle-order          OpenAI data items out of order",
+          "  --ignore-encoding-format OpenAI replies always as float arrays",
+          "  --help                   this text");
 
   private EmulatorMain() {}
 
@@ -63,15 +65,23 @@ public final class EmulatorMain {
     }
     EmbeddingEmulator emu = b.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      emu.close();
-      System.err.println(emu.stats());
-      stopped.countDown();
-    }, "embed-emulator-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  emu.close();
+                  System.err.println(emu.stats());
+                  stopped.countDown();
+                },
+                "embed-emulator-shutdown"));
     System.out.println(emu.baseUrl());
     System.out.flush();
-    System.err.println("OpenAI: " + emu.baseUrl() + "/v1/embeddings   Cohere: " + emu.baseUrl()
-        + "/v2/embed   (stop with Ctrl-C)");
+    System.err.println(
+        "OpenAI: "
+            + emu.baseUrl()
+            + "/v1/embeddings   Cohere: "
+            + emu.baseUrl()
+            + "/v2/embed   (stop with Ctrl-C)");
     stopped.await();
   }
 
@@ -103,22 +113,53 @@ public final class EmulatorMain {
       }
       String v = args[++i];
       switch (flag) {
-        case "--port": b.port(Integer.parseInt(v)); break;
-        case "--latency-ms": b.latency(Duration.ofMillis(Long.parseLong(v))); break;
-        case "--rpm": b.requestsPerMinute(Long.parseLong(v)); break;
-        case "--tpm": b.tokensPerMinute(Long.parseLong(v)); break;
-        case "--api-key": keys.add(v); break;
-        case "--quota-exhausted-key": exhausted.add(v); break;
-        case "--fault-5xx": f.serverErrorRate(Double.parseDouble(v)); break;
-        case "--fault-reset": f.resetRate(Double.parseDouble(v)); break;
-        case "--fault-truncated": f.truncatedRate(Double.parseDouble(v)); break;
-        case "--fault-malformed": f.malformedRate(Double.parseDouble(v)); break;
-        case "--fault-wrong-count": f.wrongCountRate(Double.parseDouble(v)); break;
-        case "--fault-duplicate-index": f.duplicateIndexRate(Double.parseDouble(v)); break;
-        case "--fault-slow": slowRate = Double.parseDouble(v); break;
-        case "--slow-ms": slowMs = Long.parseLong(v); break;
-        case "--seed": f.seed(Long.parseLong(v)); break;
-        default: throw new IllegalArgumentException("unknown flag " + flag);
+        case "--port":
+          b.port(Integer.parseInt(v));
+          break;
+        case "--latency-ms":
+          b.latency(Duration.ofMillis(Long.parseLong(v)));
+          break;
+        case "--rpm":
+          b.requestsPerMinute(Long.parseLong(v));
+          break;
+        case "--tpm":
+          b.tokensPerMinute(Long.parseLong(v));
+          break;
+        case "--api-key":
+          keys.add(v);
+          break;
+        case "--quota-exhausted-key":
+          exhausted.add(v);
+          break;
+        case "--fault-5xx":
+          f.serverErrorRate(Double.parseDouble(v));
+          break;
+        case "--fault-reset":
+          f.resetRate(Double.parseDouble(v));
+          break;
+        case "--fault-truncated":
+          f.truncatedRate(Double.parseDouble(v));
+          break;
+        case "--fault-malformed":
+          f.malformedRate(Double.parseDouble(v));
+          break;
+        case "--fault-wrong-count":
+          f.wrongCountRate(Double.parseDouble(v));
+          break;
+        case "--fault-duplicate-index":
+          f.duplicateIndexRate(Double.parseDouble(v));
+          break;
+        case "--fault-slow":
+          slowRate = Double.parseDouble(v);
+          break;
+        case "--slow-ms":
+          slowMs = Long.parseLong(v);
+          break;
+        case "--seed":
+          f.seed(Long.parseLong(v));
+          break;
+        default:
+          throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
     f.slowRate(slowRate, Duration.ofMillis(slowMs));

@@ -15,16 +15,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One provider's API. The request is read whole, then: a scripted reply if one is queued;
- * else {@link #process} validates it and returns a reply (or throws a {@link Reply.Rejection}).
- * The reply is sent after the configured latency. Counters are updated before the first byte
- * is written, so a client that has its answer sees them.
+ * One provider's API. The request is read whole, then: a scripted reply if one is queued; else
+ * {@link #process} validates it and returns a reply (or throws a {@link Reply.Rejection}). The
+ * reply is sent after the configured latency. Counters are updated before the first byte is
+ * written, so a client that has its answer sees them.
  */
 abstract class Endpoint implements HttpHandler {
 
   /** Settings shared by both endpoints. */
-  record Config(long latencyNanos, Set<String> apiKeys, Set<String> exhaustedKeys,
-      boolean shuffleOrder, boolean ignoreEncodingFormat) {}
+  record Config(
+      long latencyNanos,
+      Set<String> apiKeys,
+      Set<String> exhaustedKeys,
+      boolean shuffleOrder,
+      boolean ignoreEncodingFormat) {}
 
   private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
   private static final int WRITE_SLICE = 64 * 1024;
@@ -63,8 +67,10 @@ abstract class Endpoint implements HttpHandler {
         } catch (Reply.Rejection r) {
           reply = r.reply;
         } catch (RuntimeException e) { // a bug of the emulator: say so rather than hang up
-          LOG.log(System.Logger.Level.WARNING, "embed-emulator failed on "
-              + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "embed-emulator failed on " + ex.getRequestMethod() + " " + ex.getRequestURI(),
+              e);
           reply = serverError(500);
         }
       }
@@ -145,8 +151,11 @@ abstract class Endpoint implements HttpHandler {
   /** Applies a body-shaping fault (or none) to a successful reply built in {@code body}. */
   Reply success(Out body, FaultPlan.Draw draw, String model, long tokens, int inputs) {
     Faults.Kind kind = draw.kind();
-    Reply r = new Reply(200, body.array(),
-        kind == Faults.Kind.MALFORMED_JSON ? body.length() / 2 : body.length());
+    Reply r =
+        new Reply(
+            200,
+            body.array(),
+            kind == Faults.Kind.MALFORMED_JSON ? body.length() / 2 : body.length());
     if (kind == Faults.Kind.TRUNCATED_BODY) {
       r.mode = Reply.Mode.TRUNCATED;
     } else if (kind == Faults.Kind.SLOW) {
@@ -170,7 +179,8 @@ abstract class Endpoint implements HttpHandler {
   }
 
   boolean accepted(String key) {
-    return config.apiKeys().isEmpty() || config.apiKeys().contains(key)
+    return config.apiKeys().isEmpty()
+        || config.apiKeys().contains(key)
         || config.exhaustedKeys().contains(key);
   }
 

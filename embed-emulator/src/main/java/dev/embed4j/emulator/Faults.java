@@ -8,12 +8,12 @@ import java.util.Objects;
 /**
  * Which faults an {@link EmbeddingEmulator} injects, and how often. Immutable and thread-safe.
  *
- * <p>Faults apply only to requests that are otherwise valid (authenticated, well-formed and
- * within the provider's limits), and are decided before rate limiting and billing: a faulted
- * request consumes no rate-limit budget and bills no tokens. For every such request the
- * emulator draws one number from a {@link java.util.SplittableRandom} seeded with {@link #seed()}
- * and picks at most one fault by comparing it with the cumulative rates, so the sequence of
- * faults is deterministic given the seed and the order in which valid requests arrive.
+ * <p>Faults apply only to requests that are otherwise valid (authenticated, well-formed and within
+ * the provider's limits), and are decided before rate limiting and billing: a faulted request
+ * consumes no rate-limit budget and bills no tokens. For every such request the emulator draws one
+ * number from a {@link java.util.SplittableRandom} seeded with {@link #seed()} and picks at most
+ * one fault by comparing it with the cumulative rates, so the sequence of faults is deterministic
+ * given the seed and the order in which valid requests arrive.
  *
  * <pre>{@code
  * Faults faults = Faults.builder()
@@ -133,8 +133,8 @@ public final class Faults {
     }
 
     /**
-     * Rate of replies delayed by {@code delay} (on top of the emulator's latency). The reply
-     * sent after the delay is valid but, being a fault, bills nothing in {@link Stats}.
+     * Rate of replies delayed by {@code delay} (on top of the emulator's latency). The reply sent
+     * after the delay is valid but, being a fault, bills nothing in {@link Stats}.
      */
     public Builder slowRate(double rate, Duration delay) {
       Objects.requireNonNull(delay, "delay");

@@ -7,30 +7,45 @@ import java.util.TreeSet;
 /** The models the emulator knows, with the limits it enforces for them. */
 final class Models {
 
-  enum Provider { OPENAI, COHERE }
+  enum Provider {
+    OPENAI,
+    COHERE
+  }
 
   /**
    * @param reducedDims dimensions a request may ask for: OpenAI {@code dimensions} accepts any
    *     value in 1..native when non-empty; Cohere {@code output_dimension} only these values
    */
-  record Spec(String name, Provider provider, int nativeDims, int maxTokensPerInput,
-      boolean reducible, List<Integer> reducedDims) {}
+  record Spec(
+      String name,
+      Provider provider,
+      int nativeDims,
+      int maxTokensPerInput,
+      boolean reducible,
+      List<Integer> reducedDims) {}
 
   static final int OPENAI_MAX_INPUTS = 2048;
   static final int OPENAI_MAX_TOKENS_PER_INPUT = 8192;
   static final int OPENAI_MAX_TOKENS_PER_REQUEST = 300_000;
   static final int COHERE_MAX_TEXTS = 96;
 
-  private static final Map<String, Spec> SPECS = Map.of(
-      "text-embedding-3-small", openAi("text-embedding-3-small", 1536, true),
-      "text-embedding-3-large", openAi("text-embedding-3-large", 3072, true),
-      "text-embedding-ada-002", openAi("text-embedding-ada-002", 1536, false),
-      "embed-v4.0", new Spec("embed-v4.0", Provider.COHERE, 1536, 128_000, true,
-          List.of(256, 512, 1024, 1536)),
-      "embed-english-v3.0", cohereV3("embed-english-v3.0", 1024),
-      "embed-english-light-v3.0", cohereV3("embed-english-light-v3.0", 384),
-      "embed-multilingual-v3.0", cohereV3("embed-multilingual-v3.0", 1024),
-      "embed-multilingual-light-v3.0", cohereV3("embed-multilingual-light-v3.0", 384));
+  private static final Map<String, Spec> SPECS =
+      Map.of(
+          "text-embedding-3-small", openAi("text-embedding-3-small", 1536, true),
+          "text-embedding-3-large", openAi("text-embedding-3-large", 3072, true),
+          "text-embedding-ada-002", openAi("text-embedding-ada-002", 1536, false),
+          "embed-v4.0",
+              new Spec(
+                  "embed-v4.0",
+                  Provider.COHERE,
+                  1536,
+                  128_000,
+                  true,
+                  List.of(256, 512, 1024, 1536)),
+          "embed-english-v3.0", cohereV3("embed-english-v3.0", 1024),
+          "embed-english-light-v3.0", cohereV3("embed-english-light-v3.0", 384),
+          "embed-multilingual-v3.0", cohereV3("embed-multilingual-v3.0", 1024),
+          "embed-multilingual-light-v3.0", cohereV3("embed-multilingual-light-v3.0", 384));
 
   private Models() {}
 
@@ -47,8 +62,8 @@ final class Models {
   static Spec require(String name) {
     Spec s = find(name);
     if (s == null) {
-      throw new IllegalArgumentException("unknown model '" + name + "', known: "
-          + new TreeSet<>(SPECS.keySet()));
+      throw new IllegalArgumentException(
+          "unknown model '" + name + "', known: " + new TreeSet<>(SPECS.keySet()));
     }
     return s;
   }

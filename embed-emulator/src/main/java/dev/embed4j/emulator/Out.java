@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * A growable byte array for writing the large success bodies directly as JSON bytes. It is
- * several times faster than a {@code JsonGenerator} for the two payloads that dominate them:
- * float arrays (a fixed-point formatter instead of shortest-representation formatting) and
- * base64 (the JDK's encoder instead of Jackson's). Not thread-safe.
+ * A growable byte array for writing the large success bodies directly as JSON bytes. It is several
+ * times faster than a {@code JsonGenerator} for the two payloads that dominate them: float arrays
+ * (a fixed-point formatter instead of shortest-representation formatting) and base64 (the JDK's
+ * encoder instead of Jackson's). Not thread-safe.
  */
 final class Out {
 
@@ -23,8 +23,9 @@ final class Out {
     }
   }
 
-  private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() ->
-      new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)});
+  private static final ThreadLocal<ByteBuffer[]> SCRATCH =
+      ThreadLocal.withInitial(
+          () -> new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocate(0)});
 
   private byte[] buf;
   private int len;
@@ -93,10 +94,9 @@ final class Out {
   }
 
   /**
-   * Writes {@code 0.dddddddddddd} (12 decimals, no branches on the digits) for
-   * 1e-4 <= |f| < 1, else Float.toString. At least 9 significant digits always identify a
-   * float: the decimal is within 5e-9 (relative) of f, while neighbouring floats are at least
-   * 6e-8 apart.
+   * Writes {@code 0.dddddddddddd} (12 decimals, no branches on the digits) for 1e-4 <= |f| < 1,
+   * else Float.toString. At least 9 significant digits always identify a float: the decimal is
+   * within 5e-9 (relative) of f, while neighbouring floats are at least 6e-8 apart.
    */
   private void writeFloat(float f) {
     double x = Math.abs((double) f);

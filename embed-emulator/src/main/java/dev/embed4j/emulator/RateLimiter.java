@@ -6,23 +6,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Requests- and tokens-per-minute limits as two token buckets per key (API key and model
- * family). Each bucket holds at most its per-minute limit, starts full and refills
- * continuously at limit/60s. A request takes one request permit and its token count; when
- * either bucket is short the request is rejected and takes nothing, and the wait until both
- * buckets would hold enough is reported. A limit of 0 disables that bucket.
+ * Requests- and tokens-per-minute limits as two token buckets per key (API key and model family).
+ * Each bucket holds at most its per-minute limit, starts full and refills continuously at
+ * limit/60s. A request takes one request permit and its token count; when either bucket is short
+ * the request is rejected and takes nothing, and the wait until both buckets would hold enough is
+ * reported. A limit of 0 disables that bucket.
  */
 final class RateLimiter {
 
   private static final double NANOS_PER_MINUTE = 60e9;
 
-  enum Verdict { OK, REQUESTS, TOKENS, TOO_LARGE }
+  enum Verdict {
+    OK,
+    REQUESTS,
+    TOKENS,
+    TOO_LARGE
+  }
 
   /**
    * @param retryAfterMs wait before the request could succeed (0 when OK or TOO_LARGE)
    * @param used the part of the limit that was short, in use (for the 429 message)
    */
-  record Outcome(Verdict verdict, long limit, long used, long requested, long retryAfterMs,
+  record Outcome(
+      Verdict verdict,
+      long limit,
+      long used,
+      long requested,
+      long retryAfterMs,
       Map<String, String> headers) {}
 
   private final long rpm;

@@ -6,7 +6,11 @@ import java.util.Map;
 /** A prepared reply: what to send, how to send it, and what to count for it. */
 final class Reply {
 
-  enum Mode { NORMAL, RESET, TRUNCATED }
+  enum Mode {
+    NORMAL,
+    RESET,
+    TRUNCATED
+  }
 
   final int status;
   final byte[] body;
@@ -14,8 +18,10 @@ final class Reply {
   final Map<String, String> headers = new LinkedHashMap<>();
   Mode mode = Mode.NORMAL;
   long delayNanos;
+
   /** Non-null only for a well-formed 200 reply that bills. */
   String billModel;
+
   long billTokens;
   int billInputs;
 

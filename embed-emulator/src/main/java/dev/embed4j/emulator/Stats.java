@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Live counters of what an {@link EmbeddingEmulator} has seen and sent. Thread-safe: every
- * method may be called at any time, also while requests are being served; each value is read
- * on its own, so values read one after another may belong to slightly different moments.
+ * Live counters of what an {@link EmbeddingEmulator} has seen and sent. Thread-safe: every method
+ * may be called at any time, also while requests are being served; each value is read on its own,
+ * so values read one after another may belong to slightly different moments.
  *
  * <p>A request is counted in {@link #requests()} when it arrives, in {@link #requests(int)} when
- * its status line is sent (a {@link Faults.Kind#CONNECTION_RESET} sends none), and in
- * {@link #tokensBilled()} / {@link #inputsEmbedded()} only when it got a well-formed 200 reply
- * that was not a fault.
+ * its status line is sent (a {@link Faults.Kind#CONNECTION_RESET} sends none), and in {@link
+ * #tokensBilled()} / {@link #inputsEmbedded()} only when it got a well-formed 200 reply that was
+ * not a fault.
  */
 public final class Stats {
 
@@ -94,9 +94,9 @@ public final class Stats {
   }
 
   /**
-   * 429 replies caused by the emulator's requests- or tokens-per-minute limits (code
-   * {@code rate_limit_exceeded}); {@code insufficient_quota} and scripted 429s are not included,
-   * but are in {@link #requests(int) requests(429)}.
+   * 429 replies caused by the emulator's requests- or tokens-per-minute limits (code {@code
+   * rate_limit_exceeded}); {@code insufficient_quota} and scripted 429s are not included, but are
+   * in {@link #requests(int) requests(429)}.
    */
   public long rateLimited() {
     return rateLimited.sum();
@@ -169,14 +169,28 @@ public final class Stats {
   @Override
   public String toString() {
     Map<Faults.Kind, Long> f = new EnumMap<>(Faults.Kind.class);
-    faultCounts().forEach((k, v) -> {
-      if (v > 0) {
-        f.put(k, v);
-      }
-    });
-    return "Stats{requests=" + requests() + ", status=" + statusCounts() + ", faults=" + f
-        + ", rateLimited=" + rateLimited() + ", tokensBilled=" + tokensBilledByModel()
-        + ", inputsEmbedded=" + inputsEmbedded() + ", maxInFlight=" + maxInFlight() + '}';
+    faultCounts()
+        .forEach(
+            (k, v) -> {
+              if (v > 0) {
+                f.put(k, v);
+              }
+            });
+    return "Stats{requests="
+        + requests()
+        + ", status="
+        + statusCounts()
+        + ", faults="
+        + f
+        + ", rateLimited="
+        + rateLimited()
+        + ", tokensBilled="
+        + tokensBilledByModel()
+        + ", inputsEmbedded="
+        + inputsEmbedded()
+        + ", maxInFlight="
+        + maxInFlight()
+        + '}';
   }
 
   void begin() {

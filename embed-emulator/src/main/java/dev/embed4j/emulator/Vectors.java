@@ -3,13 +3,13 @@ package dev.embed4j.emulator;
 /**
  * The emulator's deterministic "model": a text's vector is pseudo-random but fixed.
  *
- * <p>A 64-bit seed is derived from (model, input type, text) with FNV-1a over their UTF-16
- * chars (lengths included, so the parts cannot run into each other) and a SplitMix64
- * finaliser. A SplitMix64 stream from that seed yields two raw components per step, each an
- * {@code int} scaled to [-1, 1). The vector of {@code d} dimensions is the first {@code d} raw
- * components times the inverse of their L2 norm (summed in double). Reduced dimensions are thus the
- * prefix of the native vector, re-normalised, as with OpenAI's Matryoshka models. Random
- * vectors of this length are nearly orthogonal, so distinct texts have cosine near 0.
+ * <p>A 64-bit seed is derived from (model, input type, text) with FNV-1a over their UTF-16 chars
+ * (lengths included, so the parts cannot run into each other) and a SplitMix64 finaliser. A
+ * SplitMix64 stream from that seed yields two raw components per step, each an {@code int} scaled
+ * to [-1, 1). The vector of {@code d} dimensions is the first {@code d} raw components times the
+ * inverse of their L2 norm (summed in double). Reduced dimensions are thus the prefix of the native
+ * vector, re-normalised, as with OpenAI's Matryoshka models. Random vectors of this length are
+ * nearly orthogonal, so distinct texts have cosine near 0.
  */
 final class Vectors {
 

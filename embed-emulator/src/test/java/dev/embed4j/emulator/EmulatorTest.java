@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 /** Lifecycle, concurrency, stats and the command line. */
 class EmulatorTest {
 
-  static final String BODY = "{\"model\":\"text-embedding-3-small\",\"encoding_format\":\"base64\","
-      + "\"input\":[\"a\",\"b\",\"c\",\"d\"]}";
+  static final String BODY =
+      "{\"model\":\"text-embedding-3-small\",\"encoding_format\":\"base64\","
+          + "\"input\":[\"a\",\"b\",\"c\",\"d\"]}";
 
   @Test
   void servesManyRequestsConcurrently() throws Exception {
@@ -31,27 +32,34 @@ class EmulatorTest {
     dispatcher.setMaxRequests(64);
     dispatcher.setMaxRequestsPerHost(64);
     OkHttpClient client = Http.CLIENT.newBuilder().dispatcher(dispatcher).build();
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().latency(Duration.ofMillis(300)).start()) {
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder().latency(Duration.ofMillis(300)).start()) {
       List<CompletableFuture<Integer>> calls = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         CompletableFuture<Integer> f = new CompletableFuture<>();
-        Request req = new Request.Builder().url(emu.baseUrl() + "/v1/embeddings")
-            .header("Authorization", "Bearer k")
-            .post(RequestBody.create(BODY, Http.APPLICATION_JSON)).build();
-        client.newCall(req).enqueue(new Callback() {
-          @Override
-          public void onFailure(Call call, IOException e) {
-            f.completeExceptionally(e);
-          }
+        Request req =
+            new Request.Builder()
+                .url(emu.baseUrl() + "/v1/embeddings")
+                .header("Authorization", "Bearer k")
+                .post(RequestBody.create(BODY, Http.APPLICATION_JSON))
+                .build();
+        client
+            .newCall(req)
+            .enqueue(
+                new Callback() {
+                  @Override
+                  public void onFailure(Call call, IOException e) {
+                    f.completeExceptionally(e);
+                  }
 
-          @Override
-          public void onResponse(Call call, Response response) throws IOException {
-            try (response) {
-              response.body().string();
-              f.complete(response.code());
-            }
-          }
-        });
+                  @Override
+                  public void onResponse(Call call, Response response) throws IOException {
+                    try (response) {
+                      response.body().string();
+                      f.complete(response.code());
+                    }
+                  }
+                });
         calls.add(f);
       }
       for (CompletableFuture<Integer> f : calls) {
@@ -117,7 +125,8 @@ class EmulatorTest {
     EmbeddingEmulator.Builder b = EmbeddingEmulator.builder();
     assertThatThrownBy(() -> b.port(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.port(65536)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> b.latency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.latency(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.requestsPerMinute(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.tokensPerMinute(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.faults(null)).isInstanceOf(NullPointerException.class);
@@ -126,20 +135,39 @@ class EmulatorTest {
 
   @Test
   void latencyDelaysEveryReply() throws IOException {
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().latency(Duration.ofMillis(150)).start()) {
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder().latency(Duration.ofMillis(150)).start()) {
       Http.Reply r = Http.openAi(emu, "{}");
 
       assertThat(r.status()).isEqualTo(400);
       // openai-processing-ms is measured by the server and includes the latency
-      assertThat(Long.parseLong(r.headers().get("openai-processing-ms"))).isGreaterThanOrEqualTo(150);
+      assertThat(Long.parseLong(r.headers().get("openai-processing-ms")))
+          .isGreaterThanOrEqualTo(150);
     }
   }
 
   @Test
   void main_parsesFlags() throws IOException {
-    EmbeddingEmulator.Builder b = EmulatorMain.parse(new String[] {"--port", "0", "--rpm", "1",
-        "--api-key", "k1", "--api-key", "k2", "--fault-5xx", "0", "--seed", "3",
-        "--shuffle-order", "--ignore-encoding-format", "--latency-ms", "0"});
+    EmbeddingEmulator.Builder b =
+        EmulatorMain.parse(
+            new String[] {
+              "--port",
+              "0",
+              "--rpm",
+              "1",
+              "--api-key",
+              "k1",
+              "--api-key",
+              "k2",
+              "--fault-5xx",
+              "0",
+              "--seed",
+              "3",
+              "--shuffle-order",
+              "--ignore-encoding-format",
+              "--latency-ms",
+              "0"
+            });
     try (EmbeddingEmulator emu = b.start()) {
       String url = emu.baseUrl() + "/v1/embeddings";
       assertThat(Http.post(Http.CLIENT, url, "k3", BODY).status()).isEqualTo(401);
@@ -153,7 +181,8 @@ class EmulatorTest {
         .hasMessageContaining("--nope");
     assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--rpm"}))
         .hasMessageContaining("missing value");
-    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--fault-5xx", "0.7", "--fault-reset", "0.7"}))
+    assertThatThrownBy(
+            () -> EmulatorMain.parse(new String[] {"--fault-5xx", "0.7", "--fault-reset", "0.7"}))
         .isInstanceOf(IllegalStateException.class);
   }
 }

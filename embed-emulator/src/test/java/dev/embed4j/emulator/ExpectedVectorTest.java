@@ -55,14 +55,17 @@ class ExpectedVectorTest {
 
   @Test
   void partsDoNotRunIntoEachOther() {
-    assertThat(Vectors.seed("embed-v4.0", "ab", "c")).isNotEqualTo(Vectors.seed("embed-v4.0", "a", "bc"));
-    assertThat(Vectors.seed("embed-v4.0", null, "x")).isNotEqualTo(Vectors.seed("embed-v4.0", "", "x"));
+    assertThat(Vectors.seed("embed-v4.0", "ab", "c"))
+        .isNotEqualTo(Vectors.seed("embed-v4.0", "a", "bc"));
+    assertThat(Vectors.seed("embed-v4.0", null, "x"))
+        .isNotEqualTo(Vectors.seed("embed-v4.0", "", "x"));
   }
 
   @Test
   void reducedDimensions_arePrefixRenormalised() {
     float[] full = EmbeddingEmulator.expectedVector("text-embedding-3-large", null, "matryoshka");
-    float[] small = EmbeddingEmulator.expectedVector("text-embedding-3-large", null, "matryoshka", 256);
+    float[] small =
+        EmbeddingEmulator.expectedVector("text-embedding-3-large", null, "matryoshka", 256);
 
     assertThat(full).hasSize(3072);
     assertThat(norm(small)).isCloseTo(1.0, within(1e-6));
@@ -86,10 +89,13 @@ class ExpectedVectorTest {
   @Test
   void rejectsUnknownModelAndBadDimensions() {
     assertThatThrownBy(() -> EmbeddingEmulator.expectedVector("gpt-4", null, "x"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("text-embedding-3-small");
-    assertThatThrownBy(() -> EmbeddingEmulator.expectedVector("embed-english-v3.0", "search_query", "x", 1025))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("text-embedding-3-small");
+    assertThatThrownBy(
+            () -> EmbeddingEmulator.expectedVector("embed-english-v3.0", "search_query", "x", 1025))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> EmbeddingEmulator.expectedVector("embed-english-v3.0", "search_query", "x", 0))
+    assertThatThrownBy(
+            () -> EmbeddingEmulator.expectedVector("embed-english-v3.0", "search_query", "x", 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

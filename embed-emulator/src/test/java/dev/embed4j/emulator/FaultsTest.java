@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 
 class FaultsTest {
 
-  static final String OPENAI = "{\"model\":\"text-embedding-3-small\",\"dimensions\":8,"
-      + "\"input\":[\"a\",\"b\",\"c\"]}";
-  static final String COHERE = "{\"model\":\"embed-english-light-v3.0\",\"texts\":[\"a\",\"b\"],"
-      + "\"input_type\":\"classification\",\"embedding_types\":[\"float\"]}";
+  static final String OPENAI =
+      "{\"model\":\"text-embedding-3-small\",\"dimensions\":8," + "\"input\":[\"a\",\"b\",\"c\"]}";
+  static final String COHERE =
+      "{\"model\":\"embed-english-light-v3.0\",\"texts\":[\"a\",\"b\"],"
+          + "\"input_type\":\"classification\",\"embedding_types\":[\"float\"]}";
 
   static EmbeddingEmulator start(Faults faults) {
     return EmbeddingEmulator.builder().faults(faults).start();
@@ -66,9 +67,12 @@ class FaultsTest {
   @Test
   void truncatedBody_failsWhileReadingTheBody() throws IOException {
     try (EmbeddingEmulator emu = start(Faults.builder().truncatedRate(1).build())) {
-      Request request = new Request.Builder().url(emu.baseUrl() + "/v1/embeddings")
-          .header("Authorization", "Bearer k")
-          .post(RequestBody.create(OPENAI, Http.APPLICATION_JSON)).build();
+      Request request =
+          new Request.Builder()
+              .url(emu.baseUrl() + "/v1/embeddings")
+              .header("Authorization", "Bearer k")
+              .post(RequestBody.create(OPENAI, Http.APPLICATION_JSON))
+              .build();
       try (Response r = Http.CLIENT.newCall(request).execute()) {
         assertThat(r.code()).isEqualTo(200);
         long declared = Long.parseLong(r.header("Content-Length"));
@@ -121,8 +125,9 @@ class FaultsTest {
   void duplicateIndex_repeatsOneIndexAndMissesAnother() throws IOException {
     try (EmbeddingEmulator emu = start(Faults.builder().duplicateIndexRate(1).build())) {
       Http.Reply r = Http.openAi(emu, OPENAI);
-      Http.Reply single = Http.openAi(emu,
-          "{\"model\":\"text-embedding-3-small\",\"dimensions\":8,\"input\":\"a\"}");
+      Http.Reply single =
+          Http.openAi(
+              emu, "{\"model\":\"text-embedding-3-small\",\"dimensions\":8,\"input\":\"a\"}");
       Http.Reply c = Http.cohere(emu, COHERE);
 
       List<Integer> indices = new ArrayList<>();
@@ -138,7 +143,8 @@ class FaultsTest {
   @Test
   void slowReply_exceedsTheClientTimeout() {
     Faults faults = Faults.builder().slowRate(1, Duration.ofSeconds(5)).build();
-    OkHttpClient impatient = Http.CLIENT.newBuilder().readTimeout(200, TimeUnit.MILLISECONDS).build();
+    OkHttpClient impatient =
+        Http.CLIENT.newBuilder().readTimeout(200, TimeUnit.MILLISECONDS).build();
     try (EmbeddingEmulator emu = start(faults)) {
       assertThatThrownBy(() -> Http.post(impatient, emu.baseUrl() + "/v1/embeddings", "k", OPENAI))
           .isInstanceOf(InterruptedIOException.class);
@@ -163,7 +169,8 @@ class FaultsTest {
   @Test
   void faultsApplyOnlyToValidRequests() throws IOException {
     try (EmbeddingEmulator emu = start(Faults.builder().serverErrorRate(1).build())) {
-      Http.Reply invalid = Http.openAi(emu, "{\"model\":\"text-embedding-3-small\",\"input\":\"\"}");
+      Http.Reply invalid =
+          Http.openAi(emu, "{\"model\":\"text-embedding-3-small\",\"input\":\"\"}");
 
       assertThat(invalid.status()).isEqualTo(400);
       assertThat(emu.stats().faults()).isZero();
@@ -172,13 +179,29 @@ class FaultsTest {
 
   @Test
   void sameSeed_sameFaultSequence() throws IOException {
-    Faults faults = Faults.builder().serverErrorRate(0.2).resetRate(0.1).malformedRate(0.1)
-        .wrongCountRate(0.1).duplicateIndexRate(0.1).seed(42).build();
+    Faults faults =
+        Faults.builder()
+            .serverErrorRate(0.2)
+            .resetRate(0.1)
+            .malformedRate(0.1)
+            .wrongCountRate(0.1)
+            .duplicateIndexRate(0.1)
+            .seed(42)
+            .build();
 
     List<String> first = outcomes(faults, 60);
     List<String> second = outcomes(faults, 60);
-    List<String> otherSeed = outcomes(Faults.builder().serverErrorRate(0.2).resetRate(0.1)
-        .malformedRate(0.1).wrongCountRate(0.1).duplicateIndexRate(0.1).seed(43).build(), 60);
+    List<String> otherSeed =
+        outcomes(
+            Faults.builder()
+                .serverErrorRate(0.2)
+                .resetRate(0.1)
+                .malformedRate(0.1)
+                .wrongCountRate(0.1)
+                .duplicateIndexRate(0.1)
+                .seed(43)
+                .build(),
+            60);
 
     assertThat(first).isEqualTo(second).isNotEqualTo(otherSeed);
     assertThat(first).contains("reset", "500", "502", "503").anyMatch(s -> s.startsWith("200:"));
@@ -205,8 +228,12 @@ class FaultsTest {
   @Test
   void failNext_scriptsReplies() throws IOException {
     try (EmbeddingEmulator emu = EmbeddingEmulator.builder().start()) {
-      emu.failNext(2, 429, "{\"error\":{\"message\":\"slow down\",\"type\":\"requests\","
-          + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}", Map.of("retry-after-ms", "5"));
+      emu.failNext(
+          2,
+          429,
+          "{\"error\":{\"message\":\"slow down\",\"type\":\"requests\","
+              + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}",
+          Map.of("retry-after-ms", "5"));
       emu.failNext(1, 500, "{}");
 
       Http.Reply a = Http.openAi(emu, OPENAI);
@@ -228,15 +255,18 @@ class FaultsTest {
   @Test
   void failNext_rejectsBadArguments() {
     try (EmbeddingEmulator emu = EmbeddingEmulator.builder().start()) {
-      assertThatThrownBy(() -> emu.failNext(0, 500, "{}")).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> emu.failNext(1, 600, "{}")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> emu.failNext(0, 500, "{}"))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> emu.failNext(1, 600, "{}"))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
   @Test
   void builder_rateOutOfRange() {
     assertThatThrownBy(() -> Faults.builder().resetRate(1.5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CONNECTION_RESET");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CONNECTION_RESET");
     assertThatThrownBy(() -> Faults.builder().serverErrorRate(-0.1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Faults.builder().serverErrorRate(Double.NaN))

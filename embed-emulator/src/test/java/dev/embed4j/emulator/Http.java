@@ -21,11 +21,13 @@ final class Http {
 
   static final ObjectMapper JSON = new ObjectMapper();
   static final MediaType APPLICATION_JSON = MediaType.get("application/json");
+
   /** No silent retry: a reset must surface as an IOException. */
-  static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-      .retryOnConnectionFailure(false)
-      .readTimeout(10, TimeUnit.SECONDS)
-      .build();
+  static final OkHttpClient CLIENT =
+      new OkHttpClient.Builder()
+          .retryOnConnectionFailure(false)
+          .readTimeout(10, TimeUnit.SECONDS)
+          .build();
 
   record Reply(int status, Headers headers, String body) {
     JsonNode json() {
@@ -48,8 +50,8 @@ final class Http {
   }
 
   static Reply post(OkHttpClient client, String url, String key, String json) throws IOException {
-    Request.Builder rb = new Request.Builder().url(url)
-        .post(RequestBody.create(json, APPLICATION_JSON));
+    Request.Builder rb =
+        new Request.Builder().url(url).post(RequestBody.create(json, APPLICATION_JSON));
     if (key != null) {
       rb.header("Authorization", "Bearer " + key);
     }

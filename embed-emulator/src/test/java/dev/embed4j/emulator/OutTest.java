@@ -21,8 +21,20 @@ class OutTest {
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) ((r.nextBoolean() ? 1 : -1) * Math.pow(10, -r.nextDouble(0, 8)));
     }
-    float[] special = {0f, -0f, 1f, -1f, 1e-4f, 0.1f, 0.099999994f, 0.99999994f, 9.9999e-5f,
-        Float.MIN_VALUE, 3.4e38f, 0.12345678f};
+    float[] special = {
+      0f,
+      -0f,
+      1f,
+      -1f,
+      1e-4f,
+      0.1f,
+      0.099999994f,
+      0.99999994f,
+      9.9999e-5f,
+      Float.MIN_VALUE,
+      3.4e38f,
+      0.12345678f
+    };
     System.arraycopy(special, 0, v, 0, special.length);
 
     Out out = new Out(16).floats(v);

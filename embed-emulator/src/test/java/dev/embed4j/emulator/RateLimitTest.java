@@ -17,13 +17,15 @@ class RateLimitTest {
   }
 
   static String openAiBody(String text) {
-    return "{\"model\":\"text-embedding-3-small\",\"dimensions\":4,\"input\":" + Http.quote(text) + "}";
+    return "{\"model\":\"text-embedding-3-small\",\"dimensions\":4,\"input\":"
+        + Http.quote(text)
+        + "}";
   }
 
   @Test
   void requestsPerMinute_429WithHeaders_thenRefills() throws IOException {
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().requestsPerMinute(2)
-        .nanoTime(now::get).start()) {
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder().requestsPerMinute(2).nanoTime(now::get).start()) {
       Http.Reply first = Http.openAi(emu, openAiBody("a"));
       Http.Reply second = Http.openAi(emu, openAiBody("b"));
       Http.Reply third = Http.openAi(emu, openAiBody("c"));
@@ -40,11 +42,16 @@ class RateLimitTest {
       assertThat(third.headers().get("retry-after-ms")).isEqualTo("30000");
       assertThat(third.headers().get("retry-after")).isEqualTo("30");
       assertThat(third.headers().get("x-ratelimit-remaining-requests")).isEqualTo("0");
-      assertThat(third.json()).isEqualTo(openAiError("Rate limit reached for "
-          + "text-embedding-3-small in organization org-emulator on requests per min (RPM): "
-          + "Limit 2, Used 2, Requested 1. Please try again in 30s. Visit "
-          + "https://platform.openai.com/account/rate-limits to learn more.", "requests", null,
-          "rate_limit_exceeded"));
+      assertThat(third.json())
+          .isEqualTo(
+              openAiError(
+                  "Rate limit reached for "
+                      + "text-embedding-3-small in organization org-emulator on requests per min (RPM): "
+                      + "Limit 2, Used 2, Requested 1. Please try again in 30s. Visit "
+                      + "https://platform.openai.com/account/rate-limits to learn more.",
+                  "requests",
+                  null,
+                  "rate_limit_exceeded"));
 
       advanceMs(29_999);
       assertThat(Http.openAi(emu, openAiBody("d")).status()).isEqualTo(429);
@@ -61,8 +68,12 @@ class RateLimitTest {
 
   @Test
   void tokensPerMinute_rejectedRequestConsumesNothing() throws IOException {
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().tokensPerMinute(10)
-        .requestsPerMinute(100).nanoTime(now::get).start()) {
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder()
+            .tokensPerMinute(10)
+            .requestsPerMinute(100)
+            .nanoTime(now::get)
+            .start()) {
       String eight = "hello" + " hello".repeat(7);
       String five = "hello" + " hello".repeat(4);
       Http.Reply ok = Http.openAi(emu, openAiBody(eight));
@@ -79,11 +90,16 @@ class RateLimitTest {
       assertThat(rejected.headers().get("retry-after-ms")).isEqualTo("18000");
       assertThat(rejected.headers().get("retry-after")).isEqualTo("18");
       assertThat(rejected.headers().get("x-ratelimit-remaining-tokens")).isEqualTo("2");
-      assertThat(rejected.json()).isEqualTo(openAiError("Rate limit reached for "
-          + "text-embedding-3-small in organization org-emulator on tokens per min (TPM): "
-          + "Limit 10, Used 8, Requested 5. Please try again in 18s. Visit "
-          + "https://platform.openai.com/account/rate-limits to learn more.", "tokens", null,
-          "rate_limit_exceeded"));
+      assertThat(rejected.json())
+          .isEqualTo(
+              openAiError(
+                  "Rate limit reached for "
+                      + "text-embedding-3-small in organization org-emulator on tokens per min (TPM): "
+                      + "Limit 10, Used 8, Requested 5. Please try again in 18s. Visit "
+                      + "https://platform.openai.com/account/rate-limits to learn more.",
+                  "tokens",
+                  null,
+                  "rate_limit_exceeded"));
 
       // nothing was consumed by the rejection: a 2-token request still fits
       Http.Reply two = Http.openAi(emu, openAiBody("hello hello"));
@@ -96,38 +112,46 @@ class RateLimitTest {
 
   @Test
   void tokensPerMinute_requestLargerThanLimit() throws IOException {
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().tokensPerMinute(3)
-        .nanoTime(now::get).start()) {
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder().tokensPerMinute(3).nanoTime(now::get).start()) {
       Http.Reply r = Http.openAi(emu, openAiBody("hello hello hello hello"));
 
       assertThat(r.status()).isEqualTo(429);
       assertThat(r.headers().get("retry-after")).isNull();
       assertThat(r.json().get("error").get("message").asText())
-          .startsWith("Request too large for text-embedding-3-small in organization "
-              + "org-emulator on tokens per min (TPM): Limit 3, Requested 4.");
+          .startsWith(
+              "Request too large for text-embedding-3-small in organization "
+                  + "org-emulator on tokens per min (TPM): Limit 3, Requested 4.");
       assertThat(r.json().get("error").get("code").asText()).isEqualTo("rate_limit_exceeded");
     }
   }
 
   @Test
   void limitsArePerKeyAndModel() throws IOException {
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().requestsPerMinute(1)
-        .nanoTime(now::get).start()) {
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder().requestsPerMinute(1).nanoTime(now::get).start()) {
       String url = emu.baseUrl() + "/v1/embeddings";
       assertThat(Http.post(Http.CLIENT, url, "k1", openAiBody("a")).status()).isEqualTo(200);
       assertThat(Http.post(Http.CLIENT, url, "k1", openAiBody("a")).status()).isEqualTo(429);
       assertThat(Http.post(Http.CLIENT, url, "k2", openAiBody("a")).status()).isEqualTo(200);
-      assertThat(Http.post(Http.CLIENT, url, "k1",
-          "{\"model\":\"text-embedding-ada-002\",\"input\":\"a\"}").status()).isEqualTo(200);
+      assertThat(
+              Http.post(
+                      Http.CLIENT,
+                      url,
+                      "k1",
+                      "{\"model\":\"text-embedding-ada-002\",\"input\":\"a\"}")
+                  .status())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void cohere_429WithRetryAfterSeconds() throws IOException {
-    try (EmbeddingEmulator emu = EmbeddingEmulator.builder().requestsPerMinute(1)
-        .nanoTime(now::get).start()) {
-      String body = "{\"model\":\"embed-v4.0\",\"texts\":[\"x\"],\"input_type\":\"search_query\","
-          + "\"embedding_types\":[\"float\"],\"output_dimension\":256}";
+    try (EmbeddingEmulator emu =
+        EmbeddingEmulator.builder().requestsPerMinute(1).nanoTime(now::get).start()) {
+      String body =
+          "{\"model\":\"embed-v4.0\",\"texts\":[\"x\"],\"input_type\":\"search_query\","
+              + "\"embedding_types\":[\"float\"],\"output_dimension\":256}";
       Http.Reply ok = Http.cohere(emu, body);
       advanceMs(1_500);
       Http.Reply r = Http.cohere(emu, body);
@@ -136,8 +160,8 @@ class RateLimitTest {
       assertThat(r.status()).isEqualTo(429);
       assertThat(r.headers().get("retry-after")).isEqualTo("59");
       assertThat(r.headers().get("retry-after-ms")).isNull();
-      assertThat(r.json().get("message").asText()).startsWith(
-          "You are using a Trial key, which is limited to 1 API calls / minute.");
+      assertThat(r.json().get("message").asText())
+          .startsWith("You are using a Trial key, which is limited to 1 API calls / minute.");
     }
   }
 
