@@ -33,8 +33,7 @@ import okhttp3.OkHttpClient;
  * maxConcurrentRequests}. Embedders derived with {@link #newBuilder()} or {@link #with} share those
  * resources and, for the same model and key, the in-flight bound, pause gate and rate limiter.
  * {@link #close()} cancels the runs under way; on an embedder from {@link #builder()} it also stops
- * the workers and releases the connections. {@link #totalTokens()} and {@link #totalCost()} add up
- * every run since it was built.
+ * the workers and releases the connections.
  */
 public final class Embedder implements AutoCloseable {
   private final Engine engine;
@@ -99,8 +98,8 @@ public final class Embedder implements AutoCloseable {
    * options, closed with this embedder and counted in its totals.
    *
    * @param model a model of the same provider, by name or {@code provider:name}, or null
-   * @throws IllegalArgumentException if the model is unknown or of another provider (it would need
-   *     another key and base URL), or the options do not fit the model
+   * @throws IllegalArgumentException if the model is unknown or of another provider, or the options
+   *     do not fit it
    * @throws IllegalStateException if this embedder is closed
    */
   public Embedder with(String model, Integer dimensions, InputType inputType) {
@@ -143,11 +142,7 @@ public final class Embedder implements AutoCloseable {
     return engine.totalCost();
   }
 
-  /**
-   * Stops accepting runs and cancels those under way, here and in the embedders {@link #with}
-   * derived from it. On an embedder from {@link #builder()} this also stops the worker threads and
-   * evicts the HTTP connections it created.
-   */
+  /** Cancels runs under way, here and in those {@link #with} derived; see the class comment. */
   @Override
   public void close() {
     engine.close();
@@ -161,8 +156,7 @@ public final class Embedder implements AutoCloseable {
   /**
    * Configures an {@link Embedder}. Each setter checks its argument at once and names it in the
    * error; {@link #build()} checks that the settings fit together and fails with an {@link
-   * IllegalStateException} that says what to change (dimensions or an input type the model does not
-   * accept, no key, plain http to a remote host).
+   * IllegalStateException} that says what to change.
    *
    * <p><b>Model, key, base URL.</b> Without {@link #model(String)}, the model is that of the first
    * built-in provider whose key is found ({@code text-embedding-3-small} for OpenAI, {@code
@@ -172,9 +166,7 @@ public final class Embedder implements AutoCloseable {
    * .base-url}, then the provider's variables ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL},
    * {@code COHERE_API_KEY}, {@code COHERE_BASE_URL}). The key is sent only to the base URL and
    * never logged or put in an exception, event or {@code toString()}; plain {@code http://} is
-   * accepted only for loopback hosts unless {@link #allowInsecureHttp(boolean)}. {@link
-   * #truncate(boolean)} cuts over-long texts (OpenAI: here, exactly; Cohere: {@code truncate=END})
-   * instead of rejecting them with an {@link InvalidInputException}.
+   * accepted only for loopback hosts unless {@link #allowInsecureHttp(boolean)}.
    */
   public static final class Builder {
     private final Settings settings;
@@ -260,9 +252,16 @@ public final class Embedder implements AutoCloseable {
       return apply(settings.connectTimeout(timeout));
     }
 
-    /** Back-off from {@code initial}, doubling to {@code max}, jittered. Default 500 ms to 30 s. */
-    public Builder retryBackoff(Duration initial, Duration max) {
-      return apply(settings.retryBackoff(initial, max));
+    /**
+     * The first back-off, doubled per attempt with jitter; the server's delay wins. Default 500 ms.
+     */
+    public Builder initialBackoff(Duration initial) {
+      return apply(settings.initialBackoff(initial));
+    }
+
+    /** The longest back-off between attempts, at least the initial one. Default 30 s. */
+    public Builder maxBackoff(Duration max) {
+      return apply(settings.maxBackoff(max));
     }
 
     /** Requests per minute at most. Default: unlimited unless learned from the provider. */

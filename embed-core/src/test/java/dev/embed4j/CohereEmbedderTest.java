@@ -39,7 +39,8 @@ class CohereEmbedderTest {
         .model(model)
         .apiKey("co-test-key")
         .baseUrl(server.url("/").toString())
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .initialBackoff(Duration.ofMillis(1))
+        .maxBackoff(Duration.ofMillis(5))
         .learnRateLimits(false)
         .requestTimeout(Duration.ofSeconds(5));
   }

@@ -52,7 +52,8 @@ class FaultToleranceTest {
             .batchSize(16)
             .maxConcurrentRequests(16)
             .maxAttempts(10)
-            .retryBackoff(Duration.ofMillis(2), Duration.ofMillis(20))
+            .initialBackoff(Duration.ofMillis(2))
+            .maxBackoff(Duration.ofMillis(20))
             .build();
     List<String> texts = EmulatorEndToEndTest.texts(4_000);
 
@@ -83,7 +84,8 @@ class FaultToleranceTest {
             .batchSize(10)
             .maxConcurrentRequests(16)
             .requestTimeout(Duration.ofMillis(500))
-            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+            .initialBackoff(Duration.ofMillis(1))
+            .maxBackoff(Duration.ofMillis(5))
             .maxAttempts(6)
             .build();
 
@@ -105,7 +107,8 @@ class FaultToleranceTest {
             .batchSize(100)
             .maxConcurrentRequests(1)
             .maxAttempts(2)
-            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .initialBackoff(Duration.ofMillis(1))
+            .maxBackoff(Duration.ofMillis(2))
             .build();
     emulator.failNext(
         2, 503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\",\"code\":null}}");

@@ -115,7 +115,8 @@ class KeyHygieneTest {
           Embedder.builder()
               .apiKey(KEY)
               .baseUrl(provider.url("/").toString())
-              .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+              .initialBackoff(Duration.ofMillis(1))
+              .maxBackoff(Duration.ofMillis(1))
               .build()) {
         EmbeddingRun run = embedder.embed(List.of("x"));
         assertThat(run.isComplete()).isFalse();

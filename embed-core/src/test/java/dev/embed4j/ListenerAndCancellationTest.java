@@ -45,7 +45,8 @@ class ListenerAndCancellationTest {
         .model("text-embedding-3-small")
         .apiKey("sk-test")
         .baseUrl(server.url("/").toString())
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+        .initialBackoff(Duration.ofMillis(1))
+        .maxBackoff(Duration.ofMillis(2))
         .learnRateLimits(false)
         .requestTimeout(Duration.ofSeconds(10));
   }

@@ -48,7 +48,8 @@ class OpenAiEmbedderTest {
         .model("text-embedding-3-small")
         .apiKey(KEY)
         .baseUrl(server.url("/").toString())
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+        .initialBackoff(Duration.ofMillis(1))
+        .maxBackoff(Duration.ofMillis(5))
         .learnRateLimits(false)
         .maxConcurrentRequests(1)
         .requestTimeout(Duration.ofSeconds(10));
@@ -160,7 +161,8 @@ class OpenAiEmbedderTest {
     List<Events.RateLimitWait> waits = new ArrayList<>();
     embedder =
         builder()
-            .retryBackoff(Duration.ofSeconds(20), Duration.ofSeconds(30))
+            .initialBackoff(Duration.ofSeconds(20))
+            .maxBackoff(Duration.ofSeconds(30))
             .listener(
                 new EmbedListener() {
                   @Override

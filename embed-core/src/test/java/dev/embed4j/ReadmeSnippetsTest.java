@@ -19,7 +19,8 @@ class ReadmeSnippetsTest {
                 .baseUrl(emulator.baseUrl())
                 .maxAttempts(1)
                 .maxConcurrentRequests(1)
-                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .initialBackoff(Duration.ofMillis(1))
+                .maxBackoff(Duration.ofMillis(1))
                 .build()) {
       emulator.failNext(
           1, 500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}");

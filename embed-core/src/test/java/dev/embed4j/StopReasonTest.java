@@ -42,7 +42,8 @@ class StopReasonTest {
         .batchSize(1)
         .maxConcurrentRequests(1)
         .learnRateLimits(false)
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
+        .initialBackoff(Duration.ofMillis(1))
+        .maxBackoff(Duration.ofMillis(2));
   }
 
   private static List<String> texts(int n) {

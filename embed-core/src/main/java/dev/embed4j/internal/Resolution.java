@@ -36,6 +36,15 @@ final class Resolution {
   }
 
   static void resolve(Settings s) {
+    if (s.maxBackoff.compareTo(s.initialBackoff) < 0) {
+      throw new IllegalStateException(
+          "maxBackoff "
+              + s.maxBackoff
+              + " is shorter than"
+              + " initialBackoff "
+              + s.initialBackoff
+              + ": raise maxBackoff or lower initialBackoff");
+    }
     s.model = resolveModel(s);
     if (s.provider != null) {
       if (!s.provider.id().equalsIgnoreCase(s.model.provider())) {
@@ -229,6 +238,10 @@ final class Resolution {
       }
     }
     return out;
+  }
+
+  private static String article(String name) {
+    return ("AEIOU".indexOf(Character.toUpperCase(name.charAt(0))) >= 0 ? "an " : "a ") + name;
   }
 
   private static String builtInIds() {

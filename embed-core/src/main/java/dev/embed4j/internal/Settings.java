@@ -142,15 +142,13 @@ public final class Settings implements Cloneable {
     return this;
   }
 
-  public Settings retryBackoff(Duration initial, Duration max) {
-    positive("initial backoff", initial);
-    positive("max backoff", max);
-    if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException(
-          "max backoff " + max + " is shorter than initial backoff " + initial);
-    }
-    check().initialBackoff = initial;
-    maxBackoff = max;
+  public Settings initialBackoff(Duration initial) {
+    check().initialBackoff = positive("initialBackoff", initial);
+    return this;
+  }
+
+  public Settings maxBackoff(Duration max) {
+    check().maxBackoff = positive("maxBackoff", max);
     return this;
   }
 

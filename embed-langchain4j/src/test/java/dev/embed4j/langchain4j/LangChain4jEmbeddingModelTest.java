@@ -86,7 +86,8 @@ class LangChain4jEmbeddingModelTest {
         .model(model)
         .apiKey("test-key")
         .baseUrl(emulator.baseUrl())
-        .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
+        .initialBackoff(Duration.ofMillis(1))
+        .maxBackoff(Duration.ofMillis(5));
   }
 
   /** The model over the embedder {@code configured} builds, which is closed after the test. */

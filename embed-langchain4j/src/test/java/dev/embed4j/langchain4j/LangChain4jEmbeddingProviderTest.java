@@ -205,7 +205,8 @@ class LangChain4jEmbeddingProviderTest {
         LangChain4jEmbeddingProvider.embedder(model)
             .model(FAKE)
             .maxAttempts(3)
-            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .initialBackoff(Duration.ofMillis(1))
+            .maxBackoff(Duration.ofMillis(2))
             .build()) {
       return embedder.embed(List.of("one text"));
     }

@@ -32,28 +32,14 @@ final class PropertiesEmbedderCustomizer implements Embed4jEmbedderCustomizer, O
     map.from(p::getMaxAttempts).to(builder::maxAttempts);
     map.from(p::getRequestTimeout).to(builder::requestTimeout);
     map.from(p::getConnectTimeout).to(builder::connectTimeout);
-    retryBackoff(p.getRetry(), builder);
+    map.from(p.getRetry()::getInitialBackoff).to(builder::initialBackoff);
+    map.from(p.getRetry()::getMaxBackoff).to(builder::maxBackoff);
     map.from(p.getRateLimit()::getRequestsPerMinute).to(builder::requestsPerMinute);
     map.from(p.getRateLimit()::getTokensPerMinute).to(builder::tokensPerMinute);
     map.from(p.getRateLimit()::getLearn).to(builder::learnRateLimits);
     map.from(p::getMaxCost).to(builder::maxCost);
     map.from(p::getRunTimeout).to(builder::runTimeout);
     map.from(p::getShowProgress).to(builder::showProgress);
-  }
-
-  /** Core sets the two bounds together, and has no public default for the one left out. */
-  private static void retryBackoff(Embed4jProperties.Retry retry, Embedder.Builder builder) {
-    if (retry.getInitialBackoff() == null && retry.getMaxBackoff() == null) {
-      return;
-    }
-    if (retry.getInitialBackoff() == null || retry.getMaxBackoff() == null) {
-      throw new IllegalArgumentException(
-          "embed4j.retry.initial-backoff and embed4j.retry.max-backoff are set together or not at"
-              + " all; only "
-              + (retry.getInitialBackoff() == null ? "max-backoff" : "initial-backoff")
-              + " is set");
-    }
-    builder.retryBackoff(retry.getInitialBackoff(), retry.getMaxBackoff());
   }
 
   @Override

@@ -255,16 +255,19 @@ class Embed4jAutoConfigurationTests {
   }
 
   @Test
-  void onlyOneRetryBackoffBound_failsNamingBoth() {
+  void oneRetryBackoffBoundAlone_keepsCoresDefaultForTheOther() {
     contextRunner
         .withPropertyValues(openAi("embed4j.retry.initial-backoff=10ms"))
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Embedder.class));
+    contextRunner
+        .withPropertyValues(openAi("embed4j.retry.initial-backoff=2m"))
         .run(
             context ->
                 assertThat(context)
                     .getFailure()
                     .rootCause()
-                    .hasMessageContaining("embed4j.retry.initial-backoff")
-                    .hasMessageContaining("embed4j.retry.max-backoff"));
+                    .as("above core's 30 s default maximum")
+                    .hasMessageContaining("maxBackoff PT30S is shorter than initialBackoff PT2M"));
   }
 
   @Test
