@@ -3,6 +3,9 @@ package dev.embed4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /** Bad input is refused with its index before anything is sent; bad settings fail at build(). */
 class ValidationTest {
+  /** OpenAI's tokenizer, straight from jtokkit: the oracle for the engine's counts. */
+  private static final Encoding CL100K =
+      Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+
   private final MockWebServer server = new MockWebServer();
   private Embedder embedder;
 
@@ -66,7 +73,7 @@ class ValidationTest {
   @Test
   void inputOverThePerInputTokenLimit_isRefusedWithItsIndexAndCount() {
     String huge = "word ".repeat(9000);
-    int tokens = dev.embed4j.internal.Tokenizers.count(huge);
+    int tokens = CL100K.countTokensOrdinary(huge);
     assertThatThrownBy(() -> embedder.embed(List.of("fine", huge)))
         .isInstanceOfSatisfying(
             InvalidInputException.class, e -> assertThat(e.index()).isEqualTo(1))
@@ -86,7 +93,7 @@ class ValidationTest {
               .get("input")
               .get(0)
               .asText();
-      assertThat(dev.embed4j.internal.Tokenizers.count(sent)).isEqualTo(8192);
+      assertThat(CL100K.countTokensOrdinary(sent)).isEqualTo(8192);
       assertThat(run.texts().get(0)).as("the run keeps the caller's text").hasSize(45000);
     }
   }

@@ -10,7 +10,7 @@ import com.knuddels.jtokkit.api.EncodingType;
  * estimate for the others. Special-token text such as {@code <|endoftext|>} is counted as ordinary
  * text, as the embeddings endpoints treat it.
  */
-public final class Tokenizers {
+final class Tokenizers {
   private Tokenizers() {}
 
   private static final class Holder {
@@ -18,12 +18,12 @@ public final class Tokenizers {
         Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
   }
 
-  public static int count(String text) {
+  static int count(String text) {
     return Holder.CL100K.countTokensOrdinary(text);
   }
 
   /** {@code text} cut to at most {@code maxTokens} tokens, on a token boundary. */
-  public static String truncate(String text, int maxTokens) {
+  static String truncate(String text, int maxTokens) {
     EncodingResult result = Holder.CL100K.encodeOrdinary(text, maxTokens);
     return result.isTruncated() ? Holder.CL100K.decode(result.getTokens()) : text;
   }
