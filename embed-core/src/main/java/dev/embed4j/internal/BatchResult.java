@@ -7,42 +7,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A {@link BatchOutcome}, made by the dispatch when a batch ends. */
-final class BatchResult implements BatchOutcome {
-  private final String runId;
-  private final String model;
-  private final Batch batch;
-  private final List<float[]> vectors;
-  private final long tokens;
-  private final BigDecimal cost;
-  private final Attempts attempts;
-  private final Duration duration;
-  private final Embed4jException error;
+/**
+ * A {@link BatchOutcome}, made by the dispatch when a batch ends.
+ *
+ * @param counts what the batch's attempts came to
+ * @param failure why it failed, or null if it succeeded
+ */
+record BatchResult(
+    String runId,
+    String model,
+    Batch batch,
+    List<float[]> vectors,
+    long tokens,
+    BigDecimal cost,
+    Attempts counts,
+    Duration duration,
+    Embed4jException failure)
+    implements BatchOutcome {
 
   /** What the attempts of one batch came to: how many were sent, retried, answered 429. */
   record Attempts(int sent, int retries, int rateLimited) {
     static final Attempts NONE = new Attempts(0, 0, 0);
-  }
-
-  private BatchResult(
-      String runId,
-      String model,
-      Batch batch,
-      List<float[]> vectors,
-      long tokens,
-      BigDecimal cost,
-      Attempts attempts,
-      Duration duration,
-      Embed4jException error) {
-    this.runId = runId;
-    this.model = model;
-    this.batch = batch;
-    this.vectors = vectors;
-    this.tokens = tokens;
-    this.cost = cost;
-    this.attempts = attempts;
-    this.duration = duration;
-    this.error = error;
   }
 
   static BatchResult succeeded(
@@ -52,31 +37,21 @@ final class BatchResult implements BatchOutcome {
       List<float[]> vectors,
       long tokens,
       BigDecimal cost,
-      Attempts attempts,
+      Attempts counts,
       Duration duration) {
     return new BatchResult(
-        runId, model, batch, List.copyOf(vectors), tokens, cost, attempts, duration, null);
+        runId, model, batch, List.copyOf(vectors), tokens, cost, counts, duration, null);
   }
 
   static BatchResult failed(
       String runId,
       String model,
       Batch batch,
-      Attempts attempts,
+      Attempts counts,
       Duration duration,
-      Embed4jException error) {
+      Embed4jException failure) {
     return new BatchResult(
-        runId, model, batch, List.of(), 0, BigDecimal.ZERO, attempts, duration, error);
-  }
-
-  @Override
-  public String runId() {
-    return runId;
-  }
-
-  @Override
-  public String model() {
-    return model;
+        runId, model, batch, List.of(), 0, BigDecimal.ZERO, counts, duration, failure);
   }
 
   @Override
@@ -100,48 +75,28 @@ final class BatchResult implements BatchOutcome {
   }
 
   @Override
-  public List<float[]> vectors() {
-    return vectors;
-  }
-
-  @Override
-  public long tokens() {
-    return tokens;
-  }
-
-  @Override
-  public BigDecimal cost() {
-    return cost;
-  }
-
-  @Override
   public int attempts() {
-    return attempts.sent();
+    return counts.sent();
   }
 
   @Override
   public int retries() {
-    return attempts.retries();
+    return counts.retries();
   }
 
   @Override
   public int rateLimited() {
-    return attempts.rateLimited();
-  }
-
-  @Override
-  public Duration duration() {
-    return duration;
+    return counts.rateLimited();
   }
 
   @Override
   public boolean succeeded() {
-    return error == null;
+    return failure == null;
   }
 
   @Override
   public Optional<Embed4jException> error() {
-    return Optional.ofNullable(error);
+    return Optional.ofNullable(failure);
   }
 
   @Override
@@ -155,9 +110,9 @@ final class BatchResult implements BatchOutcome {
         + ", "
         + (succeeded()
             ? tokens + " tokens, $" + cost.toPlainString()
-            : "failed: " + error.getMessage())
+            : "failed: " + failure.getMessage())
         + ", "
-        + attempts.sent()
+        + counts.sent()
         + " attempts}";
   }
 }

@@ -3,7 +3,6 @@ package dev.embed4j.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.embed4j.spi.EmbeddingProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,26 +16,22 @@ import okhttp3.HttpUrl;
  * an over-long text fails loudly instead of being cut silently. Vectors come back in input order in
  * {@code embeddings.float}; tokens in {@code meta.billed_units.input_tokens}.
  */
-final class CohereProvider implements EmbeddingProvider {
-  private final HttpCall http;
-  private final HttpUrl endpoint;
-
+final class CohereProvider extends JsonProvider {
   CohereProvider(HttpCall http, HttpUrl base) {
-    this.http = http;
-    this.endpoint = HttpCall.endpoint(base, "v2", "embed");
+    super(http, HttpCall.endpoint(base, "v2", "embed"));
   }
 
   @Override
-  public String id() {
-    return http.provider();
+  byte[] body(Request request) throws IOException {
+    return write(request);
   }
 
   @Override
-  public Result embed(EmbeddingProvider.Request request) throws IOException {
-    return http.post(endpoint, body(request), request, in -> parse(in, request.dimensions()));
+  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+    return parse(reply, request.dimensions());
   }
 
-  static byte[] body(EmbeddingProvider.Request request) throws IOException {
+  static byte[] write(Request request) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 + request.texts().size() * 64);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();

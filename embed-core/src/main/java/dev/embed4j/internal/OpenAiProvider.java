@@ -3,7 +3,6 @@ package dev.embed4j.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.embed4j.spi.EmbeddingProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,30 +14,22 @@ import okhttp3.HttpUrl;
  * {@code float[]}; accepts float arrays from compatible servers that ignore the format; places
  * every vector by its {@code index}, failing the batch on a missing or repeated one.
  */
-final class OpenAiProvider implements EmbeddingProvider {
-  private final HttpCall http;
-  private final HttpUrl endpoint;
-
+final class OpenAiProvider extends JsonProvider {
   OpenAiProvider(HttpCall http, HttpUrl base) {
-    this.http = http;
-    this.endpoint = HttpCall.endpoint(base, "v1", "embeddings");
+    super(http, HttpCall.endpoint(base, "v1", "embeddings"));
   }
 
   @Override
-  public String id() {
-    return http.provider();
+  byte[] body(Request request) throws IOException {
+    return write(request);
   }
 
   @Override
-  public Result embed(EmbeddingProvider.Request request) throws IOException {
-    return http.post(
-        endpoint,
-        body(request),
-        request,
-        in -> parse(in, request.texts().size(), request.dimensions()));
+  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+    return parse(reply, request.texts().size(), request.dimensions());
   }
 
-  static byte[] body(EmbeddingProvider.Request request) throws IOException {
+  static byte[] write(Request request) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.texts().size() * 64);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();

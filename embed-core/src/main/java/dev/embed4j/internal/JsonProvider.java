@@ -1,0 +1,39 @@
+package dev.embed4j.internal;
+
+import dev.embed4j.spi.EmbeddingProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import okhttp3.HttpUrl;
+
+/**
+ * What every built-in provider does the same way: post one JSON body per batch to one endpoint
+ * through its {@link HttpCall} and read the reply. A provider class says only how its body is
+ * written and its reply read.
+ */
+abstract class JsonProvider implements EmbeddingProvider {
+  private final HttpCall http;
+  private final HttpUrl endpoint;
+
+  JsonProvider(HttpCall http, HttpUrl endpoint) {
+    this.http = http;
+    this.endpoint = endpoint;
+  }
+
+  /** The request body for {@code request}. */
+  abstract byte[] body(Request request) throws IOException;
+
+  /**
+   * The vectors of a successful reply, in the order of the request's texts, and the billed tokens.
+   */
+  abstract HttpCall.Decoded read(InputStream reply, Request request) throws IOException;
+
+  @Override
+  public final String id() {
+    return http.provider();
+  }
+
+  @Override
+  public final Result embed(Request request) throws IOException {
+    return http.post(endpoint, body(request), request, in -> read(in, request));
+  }
+}
