@@ -63,10 +63,19 @@ public final class ConfigurationMetadataGenerator {
     int defaults = addDefaults(metadata.withArray("properties"));
     int providers = addProviders(metadata.withArray("groups"), metadata.withArray("properties"));
     int models = addModelHints(json, metadata.withArray("hints"));
+    if (defaults == 0 || providers == 0 || models == 0) {
+      throw new IllegalStateException(
+          "Found "
+              + defaults
+              + " defaults, "
+              + providers
+              + " providers and "
+              + models
+              + " models in embed-core for "
+              + file
+              + ": the metadata would not show core's settings");
+    }
     json.writeValue(file.toFile(), metadata);
-    System.out.printf(
-        "%s: %d defaults, %d providers and %d models from embed-core%n",
-        file.getFileName(), defaults, providers, models);
   }
 
   private static int addDefaults(ArrayNode properties) {
