@@ -2,6 +2,7 @@ package dev.embed4j;
 
 import dev.embed4j.internal.Engine;
 import dev.embed4j.internal.Settings;
+import dev.embed4j.spi.EmbeddingCache;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
@@ -328,6 +329,23 @@ public final class Embedder implements AutoCloseable {
      */
     public Builder allowInsecureHttp(boolean allow) {
       return apply(settings.allowInsecureHttp(allow));
+    }
+
+    /**
+     * A store of vectors already paid for: a text found there under the same provider, model,
+     * dimensions, input type and truncation is not sent, and its vector lands at its own index.
+     * Default: none. The embedder never closes it.
+     */
+    public Builder cache(EmbeddingCache cache) {
+      return apply(settings.cache(cache));
+    }
+
+    /**
+     * Sends identical texts of a run once and places the vector at every index where the text
+     * occurs; they are billed once. Default true.
+     */
+    public Builder dedupe(boolean dedupe) {
+      return apply(settings.dedupe(dedupe));
     }
 
     /** Whether {@link #build()} will find an API key (set, or in the {@link #environment}). */

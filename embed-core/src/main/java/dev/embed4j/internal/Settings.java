@@ -4,6 +4,7 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelRegistry;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.spi.EmbeddingCache;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
@@ -51,6 +52,8 @@ public final class Settings implements Cloneable {
   OkHttpClient httpClient;
   UnaryOperator<String> environment = BuiltInProvider::systemPropertyOrVariable;
   boolean allowInsecureHttp;
+  EmbeddingCache cache; // null: none
+  boolean dedupe = true;
 
   // Resolved by freeze().
   private static final Set<String> RESOLVED =
@@ -211,6 +214,16 @@ public final class Settings implements Cloneable {
 
   public Settings environment(UnaryOperator<String> environment) {
     check().environment = Objects.requireNonNull(environment, "environment");
+    return this;
+  }
+
+  public Settings cache(EmbeddingCache cache) {
+    check().cache = Objects.requireNonNull(cache, "cache");
+    return this;
+  }
+
+  public Settings dedupe(boolean dedupe) {
+    check().dedupe = dedupe;
     return this;
   }
 

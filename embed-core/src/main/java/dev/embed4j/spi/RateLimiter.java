@@ -38,6 +38,13 @@ public interface RateLimiter {
   /** A reserved request was billed {@code actual} tokens where {@code estimated} were reserved. */
   default void settle(long estimated, long actual) {}
 
+  /**
+   * The provider answered a request this limiter let through with a 429: the local model of the
+   * limit was wrong. {@code retryAfter} is what the server asked for (null if it said nothing); a
+   * limiter shared by processes makes every one of them wait it out.
+   */
+  default void rejected(Duration retryAfter) {}
+
   /** The provider reported its limits and what remains of them. */
   default void observe(EmbeddingProvider.Limits limits) {}
 
