@@ -94,8 +94,19 @@ final class Dispatch {
   }
 
   /**
-   * The input iterator, its text function or the sink failed: stop reading, cancel what is under
-   * way, and fail the run's future with it once the workers are done.
+   * The input iterator or its text function failed: stop reading and sending, let the requests
+   * under way finish, and fail the run's future with it once the workers are done.
+   */
+  void inputFailed(Throwable e) {
+    if (fatal.compareAndSet(null, e)) {
+      control.stopSending(
+          StopReason.CANCELLED, "Not sent: run " + id + " stopped reading its input: " + e, e);
+    }
+  }
+
+  /**
+   * The sink failed (or a bug of ours): nobody can take results any more, so also cancel the
+   * requests under way, and fail the run's future with it once the workers are done.
    */
   void fatal(Throwable e) {
     if (fatal.compareAndSet(null, e)) {
@@ -152,7 +163,7 @@ final class Dispatch {
           StopReason.CANCELLED, "Not embedded: the worker of run " + id + " was interrupted");
       return null;
     } catch (RuntimeException | Error e) {
-      fatal(e);
+      inputFailed(e);
       return null;
     }
   }

@@ -149,9 +149,8 @@ public final class Engine {
 
   private record Variant(ModelSpec model, int dimensions, InputType inputType) {}
 
-  /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
-  public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
-    checkOpen();
+  /** Embeds what {@code previous} did not; {@code previous} itself if it is complete. */
+  public CompletableFuture<EmbeddingRun> retry(EmbeddingRun previous) {
     if (previous instanceof Run && ((Run) previous).streamed()) {
       throw new IllegalArgumentException(
           "Run "
@@ -159,6 +158,14 @@ public final class Engine {
               + " was streamed and keeps no texts: it cannot be retried. Stream the items its"
               + " sink received with an error again.");
     }
+    return previous.isComplete()
+        ? CompletableFuture.completedFuture(previous)
+        : start(previous.texts(), previous);
+  }
+
+  /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
+  public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
+    checkOpen();
     Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
     List<String> kept = List.copyOf(texts);
     int[] order =

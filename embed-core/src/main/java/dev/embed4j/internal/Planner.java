@@ -44,6 +44,7 @@ final class Planner {
   private Input carry;
   private boolean exhausted;
   private boolean noRoom;
+  private RuntimeException failure; // of the input, thrown once what was read before it is out
 
   /**
    * @param dedupe null without dedupe
@@ -86,6 +87,11 @@ final class Planner {
    * @throws RuntimeException what the input iterator or the text function threw
    */
   synchronized Step next() throws InterruptedException {
+    if (failure != null && carry == null) {
+      RuntimeException e = failure;
+      failure = null;
+      throw e;
+    }
     List<Input> done = new ArrayList<>();
     Embed4jException stop = control.stopped();
     if (stop != null && !wholeInput) {
@@ -114,7 +120,16 @@ final class Planner {
           in = carry;
           carry = null;
         } else {
-          in = read(!done.isEmpty() || !batch.isEmpty() || !candidates.isEmpty());
+          boolean holding = !done.isEmpty() || !batch.isEmpty() || !candidates.isEmpty();
+          try {
+            in = read(holding);
+          } catch (RuntimeException e) {
+            if (!holding) {
+              throw e;
+            }
+            failure = e; // send what was read first
+            in = null;
+          }
           if (in == null) {
             break;
           }
