@@ -145,6 +145,12 @@ final class Planner {
           }
         }
         int size = batch.size() + candidates.size();
+        if (!Batch.fits(size, tokens + candidateTokens, in, maxInputs, maxTokens)
+            && size < maxInputs
+            && (countExactly(batch) | countExactly(candidates) | in.countExactly())) {
+          tokens = sum(batch); // bounds were not enough: the exact counts may fit
+          candidateTokens = sum(candidates);
+        }
         if (!Batch.fits(size, tokens + candidateTokens, in, maxInputs, maxTokens)) {
           carry = in;
           full = true;
@@ -188,6 +194,22 @@ final class Planner {
       return carry != null ? next() : null;
     }
     return new Step(done, batch.isEmpty() ? null : Batch.of(nextBatchId++, batch));
+  }
+
+  private static boolean countExactly(List<Input> inputs) {
+    boolean changed = false;
+    for (Input in : inputs) {
+      changed |= in.countExactly();
+    }
+    return changed;
+  }
+
+  private static long sum(List<Input> inputs) {
+    long sum = 0;
+    for (Input in : inputs) {
+      sum += in.tokens;
+    }
+    return sum;
   }
 
   /** The next input, keyed; null at the end, when stopped, or with no room while holding some. */
