@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * the next request sent is refused too, before any success, no bucket explains it: the budgets
  * become windows, which wait until what was sent leaves the server's window instead of trickling
  * requests into it at limit / 60 s. Later evidence cuts a learned bucket's rate by a tenth, or
- * re-measures a learned window's limit; each billed token raises a learned limit by 1 %.
+ * re-measures a learned window's limit; each billed token raises a learned bucket's limit by 1 % of
+ * a token.
  *
  * <p>While learning and nothing is known yet, only one request is let through until its reply has
  * been observed: a run starts with a probe instead of a burst that could overrun a tight limit

@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The shape starts as a bucket. It turns into a window when the server's headers contradict a
  * bucket (a reset far from the time a bucket would need to refill what was used) or, without
- * headers, when {@link BucketRateLimiter} sees a 429 that a bucket cannot explain. A limit the
- * server never reported is adapted additively: each billed amount raises it by 1 %, a 429 in the
- * bucket shape cuts it by a tenth (AIMD on the rate, not only on the requests in flight).
+ * headers, when {@link BucketRateLimiter} sees a 429 that a bucket cannot explain. A bucket's limit
+ * that the server never reported is adapted: each billed amount raises it by 1 % of that amount, a
+ * 429 cuts it by a tenth (AIMD on the rate, not only on the requests in flight). A window's learned
+ * limit is what the server let through in the window of a 429, measured again at the next 429.
  */
 final class Budget {
   static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
@@ -149,7 +150,7 @@ final class Budget {
     if (limit > 0) {
       refill(now);
       level -= actual - Math.min(estimated, limit);
-      if (learned) {
+      if (learned && !window) {
         limit += actual * INCREASE;
       }
     }
@@ -217,7 +218,11 @@ final class Budget {
       }
     }
     while (!billed.isEmpty() && now - billed.peekFirst()[0] >= MINUTE + MARGIN) {
-      billedSum -= billed.pollFirst()[1];
+      long amount = billed.pollFirst()[1];
+      billedSum -= amount;
+      if (serverLeft != Long.MAX_VALUE) {
+        serverLeft = Math.min((long) limit, serverLeft + amount); // the server no longer counts it
+      }
     }
   }
 
