@@ -311,7 +311,10 @@ public final class Embedder implements AutoCloseable {
       return apply(settings.tokensPerMinute(tpm));
     }
 
-    /** Whether to learn and keep the limits of the {@code x-ratelimit-*} headers. Default true. */
+    /**
+     * Whether to learn and keep the limits of the {@code x-ratelimit-*} headers, or, from a server
+     * that sends none, the tokens-per-minute limit from where its 429s begin. Default true.
+     */
     public Builder learnRateLimits(boolean learn) {
       return apply(settings.learnRateLimits(learn));
     }

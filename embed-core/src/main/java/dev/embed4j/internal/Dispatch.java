@@ -280,7 +280,7 @@ final class Dispatch {
       retries++;
       Duration delay = decision.delay();
       if (failure.isRateLimited()) {
-        reservation.rateLimited(delay);
+        reservation.rateLimited(delay, failure); // hook (throughput): the limiter learns from it
         waited(delay, true);
       }
       if (!context.listeners().isEmpty()) {

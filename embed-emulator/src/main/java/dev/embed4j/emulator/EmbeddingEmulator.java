@@ -49,10 +49,14 @@ import java.util.function.LongSupplier;
  * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
  * #expectedVector(String, String, String, int)}.
  *
- * <p><b>Limits</b> ({@link Builder#requestsPerMinute}, {@link Builder#tokensPerMinute}) are token
- * buckets per API key and model (OpenAI) or per API key (Cohere), refilled continuously; a request
- * over either limit gets 429 with {@code retry-after} (and for OpenAI {@code retry-after-ms} and
- * the {@code x-ratelimit-*} headers) and consumes nothing.
+ * <p><b>Limits</b> ({@link Builder#requestsPerMinute}, {@link Builder#tokensPerMinute}, {@link
+ * Builder#inputsPerMinute}) are kept per API key and model (OpenAI) or per API key (Cohere), as
+ * token buckets refilled continuously (the default) or as sliding or fixed 60-s windows ({@link
+ * Builder#limiterShape}); a request over any limit gets 429 with {@code retry-after} (and for
+ * OpenAI {@code retry-after-ms} and the {@code x-ratelimit-*} headers) and consumes nothing. The
+ * retry delay can be capped or left out ({@link Builder#maxRetryAfter}, {@link
+ * Builder#retryAfter}), the OpenAI rate-limit headers left out ({@link Builder#rateLimitHeaders});
+ * Cohere never sends them.
  *
  * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds the
  * loopback address only. {@link #close()} stops it and interrupts replies in progress.
@@ -85,7 +89,17 @@ public final class EmbeddingEmulator implements AutoCloseable {
             b.exhaustedKeys,
             b.shuffleOrder,
             b.ignoreEncodingFormat);
-    RateLimiter limiter = new RateLimiter(b.rpm, b.tpm, b.nanoTime);
+    RateLimiter limiter =
+        new RateLimiter(
+            new RateLimiter.Config(
+                b.rpm,
+                b.tpm,
+                b.ipm,
+                b.shape,
+                b.rateLimitHeaders,
+                b.retryAfter,
+                b.maxRetryAfter == null ? -1 : b.maxRetryAfter.toMillis()),
+            b.nanoTime);
     OpenAiEndpoint openAi = new OpenAiEndpoint(config, stats, faults, limiter);
     CohereEndpoint cohere = new CohereEndpoint(config, stats, faults, limiter);
 
@@ -266,6 +280,11 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private Duration latency = Duration.ZERO;
     private long rpm;
     private long tpm;
+    private long ipm;
+    private LimiterShape shape = LimiterShape.TOKEN_BUCKET;
+    private boolean rateLimitHeaders = true;
+    private boolean retryAfter = true;
+    private Duration maxRetryAfter;
     private Set<String> apiKeys = Set.of();
     private Set<String> exhaustedKeys = Set.of();
     private Faults faults = Faults.NONE;
@@ -309,6 +328,56 @@ public final class EmbeddingEmulator implements AutoCloseable {
         throw new IllegalArgumentException("tokensPerMinute must not be negative: " + tpm);
       }
       this.tpm = tpm;
+      return this;
+    }
+
+    /**
+     * Inputs (texts) per minute allowed per API key and model, as Cohere counts its embed limit; 0
+     * (the default) means no limit.
+     */
+    public Builder inputsPerMinute(long ipm) {
+      if (ipm < 0) {
+        throw new IllegalArgumentException("inputsPerMinute must not be negative: " + ipm);
+      }
+      this.ipm = ipm;
+      return this;
+    }
+
+    /** How every per-minute limit is counted (default {@link LimiterShape#TOKEN_BUCKET}). */
+    public Builder limiterShape(LimiterShape shape) {
+      this.shape = Objects.requireNonNull(shape, "shape");
+      return this;
+    }
+
+    /**
+     * Whether OpenAI replies carry the {@code
+     * x-ratelimit-{limit,remaining,reset}-{requests,tokens}} headers (default true); Cohere replies
+     * never do.
+     */
+    public Builder rateLimitHeaders(boolean send) {
+      this.rateLimitHeaders = send;
+      return this;
+    }
+
+    /**
+     * Whether a 429 carries {@code retry-after} (and for OpenAI {@code retry-after-ms}); default
+     * true.
+     */
+    public Builder retryAfter(boolean send) {
+      this.retryAfter = send;
+      return this;
+    }
+
+    /**
+     * The longest retry delay a 429 reports, whatever the limit's real wait (as servers that cap
+     * {@code retry-after} at a few seconds do); default: no cap.
+     */
+    public Builder maxRetryAfter(Duration max) {
+      Objects.requireNonNull(max, "max");
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("maxRetryAfter must not be negative: " + max);
+      }
+      this.maxRetryAfter = max;
       return this;
     }
 
