@@ -94,6 +94,17 @@ public final class EmbeddingEmulator implements AutoCloseable {
     server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
     server.createContext(OpenAiEndpoint.PATH, openAi);
     server.createContext(CohereEndpoint.PATH, cohere);
+    server.createContext(
+        AzureOpenAiEndpoint.PREFIX, new AzureOpenAiEndpoint(config, stats, faults, limiter));
+    server.createContext(VoyageEndpoint.PREFIX, new VoyageEndpoint(config, stats, faults, limiter));
+    server.createContext(
+        MistralEndpoint.PREFIX, new MistralEndpoint(config, stats, faults, limiter));
+    server.createContext(JinaEndpoint.PREFIX, new JinaEndpoint(config, stats, faults, limiter));
+    server.createContext(GeminiEndpoint.PREFIX, new GeminiEndpoint(config, stats, faults, limiter));
+    server.createContext(OllamaEndpoint.PREFIX, new OllamaEndpoint(config, stats, faults, limiter));
+    server.createContext(
+        TeiEndpoint.PREFIX,
+        new TeiEndpoint(config, stats, faults, limiter, b.teiModel, b.teiMaxClientBatchSize));
     AtomicInteger threads = new AtomicInteger();
     executor =
         Executors.newCachedThreadPool(
@@ -145,6 +156,38 @@ public final class EmbeddingEmulator implements AutoCloseable {
    */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * The base URL of one provider's API, for the providers other than OpenAI and Cohere, which the
+   * emulator serves under a path of their own: {@code azure} ({@code /openai/deployments/{model}/
+   * embeddings?api-version=...} and {@code /openai/v1/embeddings}), {@code voyage}, {@code mistral}
+   * and {@code jina} ({@code /v1/embeddings}), {@code gemini} ({@code
+   * /v1beta/models/{model}:batchEmbedContents}), {@code ollama} ({@code /api/embed}) and {@code
+   * tei} ({@code /embed}); {@code openai} and {@code cohere} give {@link #baseUrl()}.
+   *
+   * @throws IllegalArgumentException for a provider the emulator does not serve
+   */
+  public String baseUrl(String provider) {
+    switch (provider) {
+      case "openai":
+      case "cohere":
+        return baseUrl;
+      case "azure":
+      case "voyage":
+      case "mistral":
+      case "jina":
+      case "gemini":
+      case "ollama":
+      case "tei":
+        return baseUrl + "/" + provider;
+      default:
+        throw new IllegalArgumentException(
+            "the emulator serves openai, cohere, azure, voyage, mistral, jina, gemini, ollama and"
+                + " tei, not '"
+                + provider
+                + "'");
+    }
   }
 
   /** The port the server listens on. */
@@ -241,9 +284,9 @@ public final class EmbeddingEmulator implements AutoCloseable {
       String model, String inputType, String text, int dimensions) {
     Models.Spec spec = Models.require(model);
     Objects.requireNonNull(text, "text");
-    if (dimensions < 1 || dimensions > spec.nativeDims()) {
+    if (dimensions < 1 || dimensions > spec.maxDims()) {
       throw new IllegalArgumentException(
-          "dimensions must be in 1.." + spec.nativeDims() + " for " + model + ": " + dimensions);
+          "dimensions must be in 1.." + spec.maxDims() + " for " + model + ": " + dimensions);
     }
     return Vectors.vector(model, inputType, text, dimensions);
   }
@@ -272,8 +315,35 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private boolean shuffleOrder;
     private boolean ignoreEncodingFormat;
     private LongSupplier nanoTime = System::nanoTime;
+    private String teiModel = "BAAI/bge-base-en-v1.5";
+    private int teiMaxClientBatchSize = Models.TEI_MAX_CLIENT_BATCH;
 
     private Builder() {}
+
+    /**
+     * The model the text-embeddings-inference endpoint serves (its requests name none), one of the
+     * TEI models the emulator knows; default {@code BAAI/bge-base-en-v1.5}.
+     */
+    public Builder teiModel(String model) {
+      Models.Spec spec = Models.find(Objects.requireNonNull(model, "teiModel"));
+      if (spec == null || spec.provider() != Models.Provider.TEI) {
+        throw new IllegalArgumentException("not a text-embeddings-inference model: " + model);
+      }
+      this.teiModel = model;
+      return this;
+    }
+
+    /**
+     * The inputs per request the text-embeddings-inference endpoint accepts, as its {@code
+     * --max-client-batch-size}; default 32.
+     */
+    public Builder teiMaxClientBatchSize(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("teiMaxClientBatchSize must be positive: " + max);
+      }
+      this.teiMaxClientBatchSize = max;
+      return this;
+    }
 
     /** The port to bind on 127.0.0.1; 0 (the default) picks a free one. */
     public Builder port(int port) {
