@@ -219,7 +219,8 @@ final class Dispatch {
                 tokens,
                 cost,
                 new BatchResult.Attempts(sent, retries, rateLimited),
-                since(started)));
+                since(started),
+                result.tokens() < 0)); // providers hook: tokens not reported, estimate billed
         return;
       }
       reservation.release();

@@ -91,13 +91,14 @@ final class ProgressReporter implements EmbedListener {
       p.retries += batch.retries();
       p.rateLimited += batch.rateLimited();
       p.tokens += batch.tokens();
+      p.estimated |= batch.tokensEstimated(); // providers hook
       p.cost = p.cost.add(batch.cost());
       done = p.done;
       line =
           EmbeddingRun.formatDollars(p.cost)
               + " | "
               + p.tokens
-              + " tok"
+              + (p.estimated ? " tok (estimated)" : " tok")
               + (p.retries == 0 ? "" : " | " + p.retries + (p.retries == 1 ? " retry" : " retries"))
               + (p.rateLimited == 0 ? "" : " (" + p.rateLimited + " rate-limited)");
       if (p.bar != null) {
@@ -140,6 +141,7 @@ final class ProgressReporter implements EmbedListener {
     final CostEstimate start;
     int done;
     long tokens;
+    boolean estimated;
     int retries;
     int rateLimited;
     BigDecimal cost = BigDecimal.ZERO;

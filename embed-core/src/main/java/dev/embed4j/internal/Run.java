@@ -224,7 +224,7 @@ final class Run implements EmbeddingRun {
             .append(batches.size() == 1 ? " batch" : " batches")
             .append(" | ")
             .append(tokens)
-            .append(" tokens | ")
+            .append(tokensEstimated() ? " tokens (estimated) | " : " tokens | ") // providers hook
             .append(EmbeddingRun.formatDollars(cost));
     List<BatchOutcome> failed = failedBatches();
     if (!failed.isEmpty()) {
