@@ -210,6 +210,7 @@ class MoreProvidersWireTest {
             + "\"truncation\":false,\"output_dimension\":512,\"output_dtype\":\"float\"}");
     assertThat(run.vectors()).extracting(v -> v[0]).containsExactly(1f, 2f);
     assertThat(run.tokens()).as("usage.total_tokens").isEqualTo(11);
+    assertThat(run.tokensEstimated()).as("Voyage reports its usage").isFalse();
     assertThat(run.cost()).isEqualByComparingTo("0.00000066");
   }
 
@@ -361,6 +362,9 @@ class MoreProvidersWireTest {
                 .countTokensOrdinary("first text")
             + 1;
     assertThat(run.tokens()).as("Gemini reports no usage: the estimate").isEqualTo(estimate);
+    assertThat(run.tokensEstimated()).isTrue();
+    assertThat(run.batches().get(0).tokensEstimated()).isTrue();
+    assertThat(run.summary()).contains(estimate + " tokens (estimated)");
     assertThat(run.cost()).isEqualByComparingTo(embedder.model().cost(estimate));
   }
 

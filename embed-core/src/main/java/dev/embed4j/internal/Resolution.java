@@ -142,6 +142,7 @@ final class Resolution {
         throw new IllegalStateException(
             "No embedding model is set and no API key was found. Set "
                 + Arrays.stream(BuiltInProvider.values())
+                    .filter(BuiltInProvider::keyRequired)
                     .map(BuiltInProvider::describeKeySources)
                     .collect(Collectors.joining(", or "))
                 + "; or call Embedder.builder().model(...).apiKey(...)");

@@ -46,6 +46,12 @@ import java.util.function.LongSupplier;
  * input for the v3 models and 128,000 for embed-v4.0. Errors use each provider's body shape. Tokens
  * are counted, and billed, with jtokkit's cl100k_base for both providers.
  *
+ * <p><b>The other providers</b> are served each under a path of its own ({@link #baseUrl(String)}):
+ * Azure OpenAI, Voyage AI, Mistral AI, Jina AI, Google Gemini, Ollama and
+ * text-embeddings-inference, each with its limits (inputs and tokens per request, tokens per input,
+ * dimensions), its error bodies for bad input, a rejected key and a request too large, and its
+ * rate-limit answer; see each endpoint class.
+ *
  * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
  * #expectedVector(String, String, String, int)}.
  *
