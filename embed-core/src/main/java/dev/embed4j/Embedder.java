@@ -109,7 +109,10 @@ public final class Embedder implements AutoCloseable {
     return derived == engine ? this : derivedViews.computeIfAbsent(derived, Embedder::new);
   }
 
-  /** Whether its model takes an {@link Builder#inputType input type} (Cohere's do). */
+  /**
+   * Whether its model takes an {@link Builder#inputType input type} (Cohere's, Voyage's, Jina's and
+   * Gemini's do).
+   */
   public boolean acceptsInputType() {
     return engine.settings().acceptsInputType();
   }
@@ -215,7 +218,8 @@ public final class Embedder implements AutoCloseable {
     }
 
     /**
-     * What the texts are for, where the provider takes it. Default: Cohere {@code SEARCH_DOCUMENT}.
+     * What the texts are for, where the provider takes it (Cohere, Voyage, Jina, Gemini). Default:
+     * {@code SEARCH_DOCUMENT} for those.
      */
     public Builder inputType(InputType inputType) {
       return apply(settings.inputType(inputType));

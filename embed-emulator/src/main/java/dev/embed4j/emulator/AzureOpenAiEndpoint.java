@@ -77,6 +77,11 @@ final class AzureOpenAiEndpoint extends ListEndpoint {
   }
 
   @Override
+  boolean sendsRemainingHeaders() {
+    return true;
+  }
+
+  @Override
   void successHeaders(Map<String, String> h, Parsed p, long tokens) {
     h.put("apim-request-id", requestId());
     h.put("x-ms-region", "East US");
@@ -161,7 +166,7 @@ final class AzureOpenAiEndpoint extends ListEndpoint {
                 + " increase the default rate limit.");
     if (o.verdict() != RateLimiter.Verdict.TOO_LARGE) {
       r.headers.put("retry-after", Long.toString(seconds));
-      r.headers.putAll(o.headers());
+      putRemaining(r.headers, o.headers());
     }
     return r;
   }

@@ -64,6 +64,11 @@ final class JinaEndpoint extends ListEndpoint {
   }
 
   @Override
+  boolean sendsRemainingHeaders() {
+    return true;
+  }
+
+  @Override
   Out write(Parsed p, int[] order, List<String> embedded, int dims, long tokens) {
     return openAiShaped(p, order, embedded, dims, tokens, false, false);
   }

@@ -98,6 +98,24 @@ abstract class ListEndpoint extends Endpoint {
     return false;
   }
 
+  /**
+   * Whether successes carry {@code x-ratelimit-remaining-requests} / {@code -tokens} when limits
+   * are configured (Azure and Jina send those, not the limits themselves); default no.
+   */
+  boolean sendsRemainingHeaders() {
+    return false;
+  }
+
+  /** The {@code x-ratelimit-remaining-*} of the rate limiter's headers. */
+  static void putRemaining(Map<String, String> to, Map<String, String> from) {
+    from.forEach(
+        (name, value) -> {
+          if (name.startsWith("x-ratelimit-remaining-")) {
+            to.put(name, value);
+          }
+        });
+  }
+
   /** Headers added to a success (besides those of the rate limiter). */
   void successHeaders(Map<String, String> headers, Parsed p, long tokens) {}
 
@@ -200,8 +218,8 @@ abstract class ListEndpoint extends Endpoint {
     Out json = write(p, order, embedded, dims, total);
     Reply r = success(json, draw, p.model(), total, n);
     successHeaders(r.headers, p, total);
-    if (limit != null) {
-      r.headers.putAll(limit.headers());
+    if (limit != null && sendsRemainingHeaders()) {
+      putRemaining(r.headers, limit.headers());
     }
     return r;
   }

@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Mistral AI under {@code /mistral}: {@code POST /v1/embeddings} with a bearer key; mistral-embed
  * (1024 dims) and codestral-embed ({@code output_dimension} up to its 1536); at most 8,192 tokens
  * per input and 16,384 per request; {@code output_dtype} and {@code encoding_format} {@code float}.
  * Errors are {@code {"object":"error","message","type","param","code"}}, a rejected key {@code
- * {"message":"Unauthorized"}}; successes carry Mistral's {@code x-ratelimitbysize-*} headers when
- * limits are configured.
+ * {"message":"Unauthorized"}}; a 429 carries {@code retry-after} (no rate-limit headers on
+ * successes).
  */
 final class MistralEndpoint extends ListEndpoint {
   static final String PREFIX = "/mistral";
@@ -59,13 +58,6 @@ final class MistralEndpoint extends ListEndpoint {
   @Override
   Out write(Parsed p, int[] order, List<String> embedded, int dims, long tokens) {
     return openAiShaped(p, order, embedded, dims, tokens, false, true);
-  }
-
-  @Override
-  void successHeaders(Map<String, String> h, Parsed p, long tokens) {
-    if (limiter.enabled()) {
-      h.put("x-ratelimitbysize-limit-minute", "emulated");
-    }
   }
 
   @Override
