@@ -133,6 +133,7 @@ class MoreProvidersEmulatorTest {
     "mistral:mistral-embed, 'tokens, more than the'",
     "jina:jina-embeddings-v3, exceeds the maximum of",
     "ollama:nomic-embed-text, exceeds the context length",
+    "gemini:gemini-embedding-001, exceeds the maximum number of tokens allowed (2048)",
     "tei:BAAI/bge-base-en-v1.5, must have less than 512 tokens"
   })
   void anInputTheServerRejectsFailsItsBatchWithTheProvidersMessageAndNoRetry(

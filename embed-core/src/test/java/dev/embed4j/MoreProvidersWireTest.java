@@ -278,6 +278,40 @@ class MoreProvidersWireTest {
   }
 
   @Test
+  void mistral_truncationAskedFor_cutsAnOverLongTextHere() throws Exception {
+    server.enqueue(openAiFloats(2, 1024, "{\"prompt_tokens\":8193,\"total_tokens\":8193}"));
+    embedder = builder("mistral:mistral-embed", root()).apiKey("ms-key").truncate(true).build();
+    String longText = "word ".repeat(9000);
+
+    embedder.embed(List.of("short", longText));
+
+    JsonNode input = JSON.readTree(server.takeRequest().getBody().readUtf8()).get("input");
+    assertThat(input.get(0).asText()).isEqualTo("short");
+    assertThat(longText).startsWith(input.get(1).asText());
+    assertThat(
+            com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.CL100K_BASE)
+                .countTokensOrdinary(input.get(1).asText()))
+        .isEqualTo(8192);
+  }
+
+  @Test
+  void selfHostedServersNeedNoKey_theOthersDo() {
+    assertThat(
+            Embedder.builder()
+                .model("ollama:nomic-embed-text")
+                .environment(n -> null)
+                .apiKeyFound())
+        .isTrue();
+    assertThat(Embedder.builder().model("tei:BAAI/bge-m3").environment(n -> null).apiKeyFound())
+        .isTrue();
+    assertThat(Embedder.builder().model("voyage-4").environment(n -> null).apiKeyFound()).isFalse();
+    assertThatThrownBy(() -> builder("jina:jina-embeddings-v3", root()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("JINA_API_KEY");
+  }
+
+  @Test
   void mistralTakesNoInputType() {
     assertThatThrownBy(
             () ->

@@ -18,7 +18,8 @@ import okhttp3.HttpUrl;
  * size; the key in {@code x-goog-api-key}. The reply lists {@code embeddings[].values} in input
  * order and reports no token usage, so the provider returns tokens as not reported and the engine
  * bills its estimate. Vectors of a reduced size come back as Gemini sends them, which for
- * gemini-embedding-001 is not normalised.
+ * gemini-embedding-001 is not normalised. The API takes no truncation parameter: with truncation
+ * asked for, a text over the model's limit is cut here, on a {@code cl100k_base} token boundary.
  */
 final class GeminiProvider extends JsonProvider {
   private final HttpUrl models;
@@ -67,7 +68,7 @@ final class GeminiProvider extends JsonProvider {
         g.writeObjectFieldStart("content");
         g.writeArrayFieldStart("parts");
         g.writeStartObject();
-        g.writeStringField("text", text);
+        g.writeStringField("text", cut(text, request));
         g.writeEndObject();
         g.writeEndArray();
         g.writeEndObject();

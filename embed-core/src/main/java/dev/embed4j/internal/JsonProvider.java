@@ -40,6 +40,17 @@ abstract class JsonProvider implements EmbeddingProvider {
     return endpoint;
   }
 
+  /**
+   * {@code text}, cut to the model's per-input limit on a {@code cl100k_base} boundary when
+   * truncation was asked for and the count says it is over: for APIs that cannot truncate.
+   */
+  static String cut(String text, Request request) {
+    int limit = request.model().maxTokensPerInput();
+    return request.truncate() && Tokenizers.count(text) > limit
+        ? Tokenizers.truncate(text, limit)
+        : text;
+  }
+
   @Override
   public final String id() {
     return http.provider();

@@ -10,7 +10,9 @@ import okhttp3.HttpUrl;
 /**
  * Mistral AI's {@code POST /v1/embeddings}: OpenAI's shape with float vectors ({@code
  * encoding_format} {@code float}, {@code output_dtype} {@code float}) and {@code output_dimension}
- * for codestral-embed's reduced sizes; {@code usage.prompt_tokens} in the reply.
+ * for codestral-embed's reduced sizes; {@code usage.prompt_tokens} in the reply. The API takes no
+ * truncation parameter: with truncation asked for, a text over the model's limit is cut here, on a
+ * {@code cl100k_base} token boundary (an estimate of Mistral's tokens).
  */
 final class MistralProvider extends JsonProvider {
   MistralProvider(HttpCall http, HttpUrl base) {
@@ -25,7 +27,7 @@ final class MistralProvider extends JsonProvider {
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(text);
+        g.writeString(cut(text, request));
       }
       g.writeEndArray();
       if (request.dimensions() != request.model().dimensions()) {

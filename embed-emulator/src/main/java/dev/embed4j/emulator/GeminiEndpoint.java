@@ -13,10 +13,11 @@ import java.util.Set;
  * Google's Gemini API under {@code /gemini}: {@code POST /v1beta/models/{model}:batchEmbedContents}
  * with the key in {@code x-goog-api-key} (or {@code ?key=}); at most 100 {@code requests}, each
  * naming the same {@code models/{model}}, one text part, an optional {@code taskType} (the vector
- * depends on it) and {@code outputDimensionality} (128 to 3072); texts over 2,048 tokens are cut
- * silently, as Gemini does. The reply has {@code embeddings[].values} in order and no token usage.
- * Errors are Google's {@code {"error":{"code","message","status","details"}}}: a rejected key is a
- * 400 with reason {@code API_KEY_INVALID}; a 429 carries a {@code RetryInfo} delay.
+ * depends on it) and {@code outputDimensionality} (128 to 3072); a text over 2,048 tokens is
+ * refused (the Gemini API has no truncation parameter). The reply has {@code embeddings[].values}
+ * in order and no token usage. Errors are Google's {@code
+ * {"error":{"code","message","status","details"}}}: a rejected key is a 400 with reason {@code
+ * API_KEY_INVALID}; a 429 carries a {@code RetryInfo} delay.
  */
 final class GeminiEndpoint extends ListEndpoint {
   static final String PREFIX = "/gemini";
@@ -53,11 +54,6 @@ final class GeminiEndpoint extends ListEndpoint {
       }
     }
     return key == null || key.isBlank() ? null : key.trim();
-  }
-
-  @Override
-  boolean truncatesSilently() {
-    return true;
   }
 
   @Override
@@ -184,6 +180,18 @@ final class GeminiEndpoint extends ListEndpoint {
             "* BatchEmbedContentsRequest.requests["
                 + d.index()
                 + "].content.parts[0].text: must not be empty\n",
+            null);
+      case TOO_LONG:
+        return google(
+            400,
+            "INVALID_ARGUMENT",
+            "* BatchEmbedContentsRequest.requests["
+                + d.index()
+                + "]: The input token count ("
+                + d.count()
+                + ") exceeds the maximum number of tokens allowed ("
+                + d.limit()
+                + ").",
             null);
       case BAD_DIMENSIONS:
         return google(

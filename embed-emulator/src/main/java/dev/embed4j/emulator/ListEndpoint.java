@@ -93,11 +93,6 @@ abstract class ListEndpoint extends Endpoint {
     return true;
   }
 
-  /** Whether texts over the model's limit are cut without being asked (Gemini). */
-  boolean truncatesSilently() {
-    return false;
-  }
-
   /**
    * Whether successes carry {@code x-ratelimit-remaining-requests} / {@code -tokens} when limits
    * are configured (Azure and Jina send those, not the limits themselves); default no.
@@ -175,7 +170,7 @@ abstract class ListEndpoint extends Endpoint {
       String t = texts.get(i);
       int n = Tokenizer.count(t);
       if (n > max) {
-        if (!p.truncate() && !truncatesSilently()) {
+        if (!p.truncate()) {
           throw reject(Problem.TOO_LONG, new Detail(p.model(), i, n, max, null));
         }
         t = Tokenizer.truncate(t, max, false);
