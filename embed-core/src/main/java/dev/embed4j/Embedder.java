@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
@@ -144,7 +145,10 @@ public final class Embedder implements AutoCloseable {
     return derived == engine ? this : derivedViews.computeIfAbsent(derived, Embedder::new);
   }
 
-  /** Whether its model takes an {@link Builder#inputType input type} (Cohere's do). */
+  /**
+   * Whether its model takes an {@link Builder#inputType input type} (Cohere's, Voyage's, Jina's and
+   * Gemini's do).
+   */
   public boolean acceptsInputType() {
     return engine.settings().acceptsInputType();
   }
@@ -250,7 +254,8 @@ public final class Embedder implements AutoCloseable {
     }
 
     /**
-     * What the texts are for, where the provider takes it. Default: Cohere {@code SEARCH_DOCUMENT}.
+     * What the texts are for, where the provider takes it (Cohere, Voyage, Jina, Gemini). Default:
+     * {@code SEARCH_DOCUMENT} for those.
      */
     public Builder inputType(InputType inputType) {
       return apply(settings.inputType(inputType));
@@ -360,6 +365,20 @@ public final class Embedder implements AutoCloseable {
     /** Where keys and base URLs are looked up by name. Default: system property, else variable. */
     public Builder environment(UnaryOperator<String> environment) {
       return apply(settings.environment(environment));
+    }
+
+    /**
+     * Authenticates with a bearer token instead of an API key: {@code supplier} is asked before
+     * every request (so it may refresh an expiring token; cache it there) and its token is sent as
+     * {@code Authorization: Bearer <token>} in place of the provider's key header. For Azure OpenAI
+     * with Microsoft Entra ID, e.g. {@code () -> credential.getTokenSync(new
+     * TokenRequestContext().addScopes("https://cognitiveservices.azure.com/.default")).getToken()}.
+     * With a supplier no API key is needed. The token is never logged or put in an exception, event
+     * or {@code toString()}; a supplier that returns null or blank fails the batch with nothing
+     * sent. Default: none.
+     */
+    public Builder tokenSupplier(Supplier<String> supplier) {
+      return apply(settings.tokenSupplier(supplier));
     }
 
     /**

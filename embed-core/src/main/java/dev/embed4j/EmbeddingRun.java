@@ -74,6 +74,14 @@ public interface EmbeddingRun {
   /** Tokens billed, summed over the successful batches as the server reported them. */
   long tokens();
 
+  /**
+   * Whether some of {@link #tokens()} (and so of {@link #cost()}) are estimates: a batch whose
+   * provider reported no usage ({@link BatchOutcome#tokensEstimated()}).
+   */
+  default boolean tokensEstimated() {
+    return batches().stream().anyMatch(BatchOutcome::tokensEstimated);
+  }
+
   /** US dollars for {@link #tokens()} at the model's registry price. */
   BigDecimal cost();
 

@@ -247,7 +247,8 @@ final class Dispatch {
             tokens,
             cost,
             new BatchResult.Attempts(sent, retries, rateLimited),
-            started);
+            started,
+            result.tokens() < 0); // the provider reported no usage: the estimate is billed
         return;
       }
       reservation.release();
@@ -310,7 +311,8 @@ final class Dispatch {
       long tokens,
       BigDecimal cost,
       BatchResult.Attempts attempts,
-      long started) {
+      long started,
+      boolean tokensEstimated) {
     Input[] inputs = batch.inputs();
     for (int i = 0; i < inputs.length; i++) {
       inputs[i].vector = vectors.get(i);
@@ -321,7 +323,15 @@ final class Dispatch {
     }
     BatchOutcome outcome =
         BatchResult.succeeded(
-            id, model.id(), batch, vectors, tokens, cost, attempts, since(started));
+            id,
+            model.id(),
+            batch,
+            vectors,
+            tokens,
+            cost,
+            attempts,
+            since(started),
+            tokensEstimated);
     tally.ended(outcome);
     context.listeners().batchSucceeded(outcome);
     if (plan.dedupe() != null) {

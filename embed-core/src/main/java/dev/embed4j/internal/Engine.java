@@ -52,8 +52,11 @@ public final class Engine {
     this.provider =
         settings.provider != null
             ? settings.provider
-            : settings.builtIn.create(
-                resources.httpClient(settings), HttpUrl.get(settings.base), settings.key);
+            : settings.builtIn.create( // providers hook: tokenSupplier (Entra ID bearer tokens)
+                resources.httpClient(settings),
+                HttpUrl.get(settings.base),
+                settings.key,
+                settings.tokenSupplier);
     List<EmbedListener> all = new ArrayList<>(settings.listeners);
     if (settings.showProgress) {
       all.add(new ProgressReporter(ProgressReporter.consoleAvailable()));

@@ -115,6 +115,7 @@ final class ProgressReporter implements EmbedListener {
         p.retries += batch.retries();
         p.rateLimited += batch.rateLimited();
         p.tokens += batch.tokens();
+        p.estimated |= batch.tokensEstimated();
         p.cost = p.cost.add(batch.cost());
       }
       done = p.done;
@@ -177,6 +178,7 @@ final class ProgressReporter implements EmbedListener {
     int done;
     int reused;
     long tokens;
+    boolean estimated;
     int retries;
     int rateLimited;
     long savedTokens;
@@ -200,7 +202,7 @@ final class ProgressReporter implements EmbedListener {
               .append(EmbeddingRun.formatDollars(cost))
               .append(" | ")
               .append(tokens)
-              .append(" tok");
+              .append(estimated ? " tok (estimated)" : " tok");
       if (reused > 0) {
         sb.append(" | saved ")
             .append(savedTokens)

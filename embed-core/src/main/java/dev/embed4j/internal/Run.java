@@ -78,6 +78,7 @@ final class Run implements EmbeddingRun {
       t =
           new Tally.Totals(
               t.tokens() + previous.tokens(),
+              t.tokensEstimated() || previous.tokensEstimated(),
               t.cost().add(previous.cost()),
               t.requests() + previous.requests(),
               t.retries() + previous.retries(),
@@ -252,6 +253,11 @@ final class Run implements EmbeddingRun {
   }
 
   @Override
+  public boolean tokensEstimated() {
+    return totals.tokensEstimated();
+  }
+
+  @Override
   public BigDecimal cost() {
     return totals.cost();
   }
@@ -313,7 +319,7 @@ final class Run implements EmbeddingRun {
             .append(batchCount == 1 ? " batch" : " batches")
             .append(" | ")
             .append(totals.tokens())
-            .append(" tokens | ")
+            .append(totals.tokensEstimated() ? " tokens (estimated) | " : " tokens | ")
             .append(EmbeddingRun.formatDollars(totals.cost()));
     if (totals.cacheHits() > 0 || totals.duplicates() > 0) {
       sb.append(" | ");

@@ -14,6 +14,7 @@ final class Tally {
   private final boolean keepAll;
   private final List<BatchOutcome> outcomes = new ArrayList<>();
   private long tokens;
+  private boolean tokensEstimated;
   private BigDecimal cost = BigDecimal.ZERO;
   private int requests;
   private int retries;
@@ -32,6 +33,7 @@ final class Tally {
   /** The figures at one moment (or, once the run is over, for good). */
   record Totals(
       long tokens,
+      boolean tokensEstimated,
       BigDecimal cost,
       int requests,
       int retries,
@@ -46,6 +48,7 @@ final class Tally {
   synchronized void ended(BatchOutcome b) {
     batches++;
     tokens += b.tokens();
+    tokensEstimated |= b.tokensEstimated();
     cost = cost.add(b.cost());
     requests += b.attempts();
     retries += b.retries();
@@ -68,6 +71,7 @@ final class Tally {
   synchronized Totals totals() {
     return new Totals(
         tokens,
+        tokensEstimated,
         cost,
         requests,
         retries,

@@ -46,6 +46,12 @@ import java.util.function.LongSupplier;
  * input for the v3 models and 128,000 for embed-v4.0. Errors use each provider's body shape. Tokens
  * are counted, and billed, with jtokkit's cl100k_base for both providers.
  *
+ * <p><b>The other providers</b> are served each under a path of its own ({@link #baseUrl(String)}):
+ * Azure OpenAI, Voyage AI, Mistral AI, Jina AI, Google Gemini, Ollama and
+ * text-embeddings-inference, each with its limits (inputs and tokens per request, tokens per input,
+ * dimensions), its error bodies for bad input, a rejected key and a request too large, and its
+ * rate-limit answer; see each endpoint class.
+ *
  * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
  * #expectedVector(String, String, String, int)}.
  *
@@ -108,6 +114,17 @@ public final class EmbeddingEmulator implements AutoCloseable {
     server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
     server.createContext(OpenAiEndpoint.PATH, openAi);
     server.createContext(CohereEndpoint.PATH, cohere);
+    server.createContext(
+        AzureOpenAiEndpoint.PREFIX, new AzureOpenAiEndpoint(config, stats, faults, limiter));
+    server.createContext(VoyageEndpoint.PREFIX, new VoyageEndpoint(config, stats, faults, limiter));
+    server.createContext(
+        MistralEndpoint.PREFIX, new MistralEndpoint(config, stats, faults, limiter));
+    server.createContext(JinaEndpoint.PREFIX, new JinaEndpoint(config, stats, faults, limiter));
+    server.createContext(GeminiEndpoint.PREFIX, new GeminiEndpoint(config, stats, faults, limiter));
+    server.createContext(OllamaEndpoint.PREFIX, new OllamaEndpoint(config, stats, faults, limiter));
+    server.createContext(
+        TeiEndpoint.PREFIX,
+        new TeiEndpoint(config, stats, faults, limiter, b.teiModel, b.teiMaxClientBatchSize));
     AtomicInteger threads = new AtomicInteger();
     executor =
         Executors.newCachedThreadPool(
@@ -159,6 +176,38 @@ public final class EmbeddingEmulator implements AutoCloseable {
    */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * The base URL of one provider's API, for the providers other than OpenAI and Cohere, which the
+   * emulator serves under a path of their own: {@code azure} ({@code /openai/deployments/{model}/
+   * embeddings?api-version=...} and {@code /openai/v1/embeddings}), {@code voyage}, {@code mistral}
+   * and {@code jina} ({@code /v1/embeddings}), {@code gemini} ({@code
+   * /v1beta/models/{model}:batchEmbedContents}), {@code ollama} ({@code /api/embed}) and {@code
+   * tei} ({@code /embed}); {@code openai} and {@code cohere} give {@link #baseUrl()}.
+   *
+   * @throws IllegalArgumentException for a provider the emulator does not serve
+   */
+  public String baseUrl(String provider) {
+    switch (provider) {
+      case "openai":
+      case "cohere":
+        return baseUrl;
+      case "azure":
+      case "voyage":
+      case "mistral":
+      case "jina":
+      case "gemini":
+      case "ollama":
+      case "tei":
+        return baseUrl + "/" + provider;
+      default:
+        throw new IllegalArgumentException(
+            "the emulator serves openai, cohere, azure, voyage, mistral, jina, gemini, ollama and"
+                + " tei, not '"
+                + provider
+                + "'");
+    }
   }
 
   /** The port the server listens on. */
@@ -255,9 +304,9 @@ public final class EmbeddingEmulator implements AutoCloseable {
       String model, String inputType, String text, int dimensions) {
     Models.Spec spec = Models.require(model);
     Objects.requireNonNull(text, "text");
-    if (dimensions < 1 || dimensions > spec.nativeDims()) {
+    if (dimensions < 1 || dimensions > spec.maxDims()) {
       throw new IllegalArgumentException(
-          "dimensions must be in 1.." + spec.nativeDims() + " for " + model + ": " + dimensions);
+          "dimensions must be in 1.." + spec.maxDims() + " for " + model + ": " + dimensions);
     }
     return Vectors.vector(model, inputType, text, dimensions);
   }
@@ -291,8 +340,35 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private boolean shuffleOrder;
     private boolean ignoreEncodingFormat;
     private LongSupplier nanoTime = System::nanoTime;
+    private String teiModel = "BAAI/bge-base-en-v1.5";
+    private int teiMaxClientBatchSize = Models.TEI_MAX_CLIENT_BATCH;
 
     private Builder() {}
+
+    /**
+     * The model the text-embeddings-inference endpoint serves (its requests name none), one of the
+     * TEI models the emulator knows; default {@code BAAI/bge-base-en-v1.5}.
+     */
+    public Builder teiModel(String model) {
+      Models.Spec spec = Models.find(Objects.requireNonNull(model, "teiModel"));
+      if (spec == null || spec.provider() != Models.Provider.TEI) {
+        throw new IllegalArgumentException("not a text-embeddings-inference model: " + model);
+      }
+      this.teiModel = model;
+      return this;
+    }
+
+    /**
+     * The inputs per request the text-embeddings-inference endpoint accepts, as its {@code
+     * --max-client-batch-size}; default 32.
+     */
+    public Builder teiMaxClientBatchSize(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("teiMaxClientBatchSize must be positive: " + max);
+      }
+      this.teiMaxClientBatchSize = max;
+      return this;
+    }
 
     /** The port to bind on 127.0.0.1; 0 (the default) picks a free one. */
     public Builder port(int port) {

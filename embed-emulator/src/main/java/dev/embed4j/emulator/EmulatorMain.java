@@ -86,7 +86,9 @@ public final class EmulatorMain {
             + emu.baseUrl()
             + "/v1/embeddings   Cohere: "
             + emu.baseUrl()
-            + "/v2/embed   (stop with Ctrl-C)");
+            + "/v2/embed   Azure, Voyage, Mistral, Jina, Gemini, Ollama, TEI: "
+            + emu.baseUrl()
+            + "/{azure,voyage,mistral,jina,gemini,ollama,tei}   (stop with Ctrl-C)");
     stopped.await();
   }
 
