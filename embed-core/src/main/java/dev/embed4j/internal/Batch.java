@@ -73,4 +73,17 @@ record Batch(int id, Input[] inputs, long tokens, long estimate) {
     }
     return inputs.length > 20 ? sb.append(",...").toString() : sb.toString();
   }
+
+  /**
+   * The inputs' tokens counted by the tokenizer, for a provider that reports no usage: what is
+   * billed is then the count, never the planning bound.
+   */
+  long countedTokens() {
+    long sum = 0;
+    for (Input in : inputs) {
+      in.countExactly();
+      sum += in.tokens;
+    }
+    return sum;
+  }
 }

@@ -238,7 +238,7 @@ final class Dispatch {
         failure = ReplyCheck.failure(e, context.provider().id(), model, batch, control);
       }
       if (failure == null) {
-        long tokens = result.tokens() >= 0 ? result.tokens() : batch.estimate();
+        long tokens = result.tokens() >= 0 ? result.tokens() : batch.countedTokens();
         BigDecimal cost = model.cost(tokens);
         reservation.settle(tokens, cost, result.limits());
         succeeded(
