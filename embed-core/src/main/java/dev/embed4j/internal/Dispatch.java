@@ -209,6 +209,9 @@ final class Dispatch {
         long tokens = result.tokens() >= 0 ? result.tokens() : batch.tokens();
         BigDecimal cost = model.cost(tokens);
         reservation.settle(tokens, cost, result.limits());
+        if (result.limits().isKnown() && !context.listeners().isEmpty()) { // issue 15 hook
+          context.listeners().rateLimitsReported(model.id(), result.limits());
+        }
         sink.accept(batch, result.vectors());
         end(
             BatchResult.succeeded(
