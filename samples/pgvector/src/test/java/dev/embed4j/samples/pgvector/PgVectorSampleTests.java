@@ -144,6 +144,20 @@ class PgVectorSampleTests {
   }
 
   @Test
+  void theReadmesSpringBootExample_storesItsDocumentThroughEmbed4j() {
+    try (ConfigurableApplicationContext context =
+        SpringApplication.run(
+            dev.embed4j.readme.Application.class,
+            "--spring.datasource.url=" + postgres.jdbcUrl(),
+            "--spring.ai.vectorstore.pgvector.table-name=readme_example")) {
+      JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+      assertThat(jdbc.queryForList("select content from readme_example", String.class))
+          .containsExactly("Embed4j embeds in parallel batches.");
+      assertThat(context.getBean(Embedder.class).totalTokens()).isPositive();
+    }
+  }
+
+  @Test
   void withoutAQuestion_printsTheUsageAndExitsWithCode2(CapturedOutput output) throws Exception {
     try (ConfigurableApplicationContext context =
         SpringApplication.run(
