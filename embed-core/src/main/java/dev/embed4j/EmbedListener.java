@@ -1,5 +1,6 @@
 package dev.embed4j;
 
+import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
 
@@ -86,6 +87,16 @@ public interface EmbedListener {
       int duplicates,
       long savedTokens,
       BigDecimal savedCost) {}
+
+  /**
+   * The provider reported its rate limits ({@code x-ratelimit-*} headers) with a successful reply:
+   * what the embedder's limiter now paces by, unless the configured budgets are lower. Called for
+   * every reply that carries them, so keep it cheap.
+   *
+   * @param model the model id, {@code provider:name}
+   * @param limits the requests and tokens per minute and what remained of them
+   */
+  default void rateLimitsReported(String model, EmbeddingProvider.Limits limits) {}
 
   /** The run is over; {@code run} holds every outcome and the totals. */
   default void runFinished(EmbeddingRun run) {}

@@ -4,6 +4,7 @@ import dev.embed4j.EmbeddedItem;
 import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.embed4j.emulator.LimiterShape;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -104,7 +105,10 @@ public final class StreamingBenchmark {
         maxHeap >> 20,
         System.getProperty("java.version"),
         Probe.loadAverage());
-    try (Emulator emulator = Emulator.start(new Emulator.Settings(latencyMs, 0, 0), false);
+    try (Emulator emulator =
+            Emulator.start(
+                new Emulator.Settings(latencyMs, 0, 0, LimiterShape.TOKEN_BUCKET, true, -1),
+                false);
         Embedder embedder =
             Embedder.builder()
                 .model(Client.MODEL)

@@ -17,9 +17,11 @@ import okhttp3.OkHttpClient;
  * provider class, and its models in {@code models.json}; no other file names a provider.
  *
  * <p>Keys and base URLs are looked up, in this order, in the {@code embed4j.<id>.api-key} / {@code
- * embed4j.<id>.base-url} properties and in the provider's own environment variables, as its
- * official SDKs name them; the lookup is the embedder's {@code environment} (system properties then
- * environment variables by default, Spring's {@code Environment} in the starter).
+ * embed4j.<id>.base-url} properties, in the properties of the frameworks' own starters for that
+ * provider ({@link FrameworkProperties}, such as {@code spring.ai.openai.api-key}) and in the
+ * provider's own environment variables, as its official SDKs name them; the lookup is the
+ * embedder's {@code environment} (system properties then environment variables by default, Spring's
+ * {@code Environment} in the starter).
  */
 public enum BuiltInProvider {
   OPENAI(
@@ -321,18 +323,28 @@ public enum BuiltInProvider {
         + " environment variable)";
   }
 
-  /** The key from the property or the variables, or null. */
+  /** The key from the property, the frameworks' starters' properties or the variables, or null. */
   String findKey(UnaryOperator<String> lookup) {
     String key = lookup(lookup, apiKeyProperty());
+    List<String> starters = FrameworkProperties.apiKeyProperties(this);
+    for (int i = 0; key == null && i < starters.size(); i++) {
+      key = lookup(lookup, starters.get(i));
+    }
     for (int i = 0; key == null && i < keyVariables.size(); i++) {
       key = lookup(lookup, keyVariables.get(i));
     }
     return key;
   }
 
-  /** The base URL from the property or the variable, or null. */
+  /**
+   * The base URL from the property, the frameworks' starters' properties or the variable, or null.
+   */
   String findBaseUrl(UnaryOperator<String> lookup) {
     String base = lookup(lookup, baseUrlProperty());
+    List<String> starters = FrameworkProperties.baseUrlProperties(this);
+    for (int i = 0; base == null && i < starters.size(); i++) {
+      base = lookup(lookup, starters.get(i));
+    }
     return base != null ? base : lookup(lookup, baseUrlVariable);
   }
 

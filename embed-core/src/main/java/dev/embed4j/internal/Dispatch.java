@@ -235,6 +235,9 @@ final class Dispatch {
         context.guess().billed(batch, tokens);
         BigDecimal cost = model.cost(tokens);
         reservation.settle(tokens, cost, result.limits());
+        if (result.limits().isKnown() && !context.listeners().isEmpty()) { // issue 15 hook
+          context.listeners().rateLimitsReported(model.id(), result.limits());
+        }
         succeeded(
             batch,
             result.vectors(),

@@ -5,6 +5,7 @@ import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,11 @@ final class Listeners implements EmbedListener {
     each(
         "inputsReused",
         l -> l.inputsReused(runId, model, cacheHits, duplicates, savedTokens, savedCost));
+  }
+
+  @Override
+  public void rateLimitsReported(String model, EmbeddingProvider.Limits limits) {
+    each("rateLimitsReported", l -> l.rateLimitsReported(model, limits));
   }
 
   @Override

@@ -22,6 +22,8 @@ import org.springframework.context.annotation.Import;
  *   <li>a LangChain4j {@code EmbeddingModel} ({@code LangChain4jEmbeddingModel}) when {@code
  *       embed-langchain4j} is on the class path, with every LangChain4j {@code
  *       EmbeddingModelListener} bean;
+ *   <li>with Spring Boot Actuator, the {@link Embed4jEndpoint embed4j} endpoint and the {@code
+ *       EmbedListener} that counts for it ({@link Embed4jEndpointAutoConfiguration});
  *   <li>an {@code EmbedListener} that publishes {@link Embed4jBatchEvent}s and {@link
  *       Embed4jRunEvent}s, and, with a {@code MeterRegistry} (for instance from {@code
  *       spring-boot-starter-micrometer-metrics} or the actuator), one that counts {@code
@@ -31,9 +33,10 @@ import org.springframework.context.annotation.Import;
  * </ul>
  *
  * <p><b>Keys and the offline fallback.</b> Core reads the keys and base URLs through Spring's
- * {@code Environment} (see {@link Embed4jProperties}): a configured model without its provider's
- * key fails the start-up with core's message naming the property and the environment variable; with
- * no key and no model configured, the offline all-MiniLM-L6-v2 model is used if it is on the class
+ * {@code Environment} (see {@link Embed4jProperties}; Spring AI's and LangChain4j's OpenAI
+ * properties are read when Embed4j's are absent): a configured model without its provider's key
+ * fails the start-up with core's message naming the property and the environment variable; with no
+ * key and no model configured, the offline all-MiniLM-L6-v2 model is used if it is on the class
  * path (and the start-up log says so), else the start-up fails saying where to set a key.
  *
  * <p><b>Next to Spring AI's OpenAI starter.</b> Both would register a Spring AI {@code

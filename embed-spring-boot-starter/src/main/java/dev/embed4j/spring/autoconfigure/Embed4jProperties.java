@@ -21,6 +21,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * environment variables (such as {@code OPENAI_API_KEY}); so environment variables, system
  * properties and {@code application.yml} entries all work, and the property wins over the variable.
  * The configuration metadata lists those properties for every built-in provider.
+ *
+ * <p><b>Coming from another starter.</b> When the {@code embed4j.*} property is absent, the
+ * properties of Spring AI's and LangChain4j's OpenAI starters are read instead ({@code
+ * spring.ai.openai.api-key}, {@code langchain4j.open-ai.embedding-model.model-name}, ...): keys and
+ * base URLs by core, before the environment variables; the model and its dimensions by the starter,
+ * together, when {@code embed4j.model} is not set. Core's {@code FrameworkProperties} lists them.
  */
 @ConfigurationProperties("embed4j")
 public class Embed4jProperties {

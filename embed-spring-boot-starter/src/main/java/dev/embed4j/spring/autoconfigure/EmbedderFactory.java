@@ -3,9 +3,11 @@ package dev.embed4j.spring.autoconfigure;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.Embedder;
 import dev.embed4j.ModelRegistry;
+import dev.embed4j.internal.FrameworkProperties;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingProvider;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -47,16 +49,39 @@ final class EmbedderFactory {
 
   Embedder create(List<EmbedListener> listeners, List<Embed4jEmbedderCustomizer> customizers) {
     String model = trimToNull(properties.getModel());
+    String modelSource = "embed4j.model=";
+    Integer starterDimensions = null;
+    Optional<FrameworkProperties> starter =
+        model == null ? FrameworkProperties.configured(environment::getProperty) : Optional.empty();
+    if (starter.isPresent()) {
+      // No embed4j.model: the model and dimensions the framework's own starter was configured with.
+      model = starter.get().model(environment::getProperty);
+      modelSource = starter.get().starter() + "'s properties: ";
+      try {
+        starterDimensions = starter.get().dimensions(environment::getProperty);
+      } catch (IllegalArgumentException e) {
+        throw new Embed4jConfigurationException(
+            sentence(e.getMessage()), "Correct the property, or set embed4j.dimensions.", null);
+      }
+      log.info(
+          "Embed4j reads {}'s properties (embed4j.model is not set): model {}{}",
+          starter.get().starter(),
+          model != null ? model : "(Embed4j's default)",
+          starterDimensions != null ? ", " + starterDimensions + " dimensions" : "");
+    }
     Embedder.Builder builder = modelBuilder(model);
     Embedder embedder;
     try {
+      if (starterDimensions != null) {
+        builder.dimensions(starterDimensions); // embed4j.dimensions, applied by a customizer, wins
+      }
       listeners.forEach(builder::listener);
       customizers.forEach(c -> c.customize(builder));
       embedder = builder.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       if (model != null && !builder.apiKeyFound()) {
         throw new Embed4jConfigurationException(
-            "embed4j.model=" + sentence(e.getMessage()),
+            modelSource + sentence(e.getMessage()),
             "Set the property or the environment variable named above, or give the key in an"
                 + " Embed4jEmbedderCustomizer.",
             null);

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 class ReadmeTest {
   private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern XML_BLOCK = Pattern.compile("```xml\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern DEPENDENCY =
+      Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
   @Test
   void everyJavaSnippetIsCompiledSource() throws IOException {
@@ -50,12 +53,55 @@ class ReadmeTest {
   }
 
   @Test
+  void dependencySnippetsImportTheBom_andNameOnlyModulesItManages() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    String bom = Files.readString(ROOT.resolve("embed4j-bom/pom.xml"));
+    String rootPom = Files.readString(ROOT.resolve("pom.xml"));
+    String version =
+        tag(rootPom.substring(rootPom.indexOf("<artifactId>embed4j-parent")), "version");
+    int imports = 0;
+    int modules = 0;
+    Matcher block = XML_BLOCK.matcher(readme);
+    while (block.find()) {
+      Matcher dependency = DEPENDENCY.matcher(block.group(1));
+      while (dependency.find()) {
+        String d = dependency.group(1);
+        if (!"dev.embed4j".equals(tag(d, "groupId"))) {
+          continue;
+        }
+        String artifact = tag(d, "artifactId");
+        if (artifact.equals("embed4j-bom")) {
+          imports++;
+          assertThat(d).contains("<type>pom</type>").contains("<scope>import</scope>");
+          assertThat(tag(d, "version")).as("the BOM's version in the README").isEqualTo(version);
+        } else {
+          modules++;
+          assertThat(d)
+              .as("%s takes its version from the BOM", artifact)
+              .doesNotContain("<version>");
+          assertThat(bom)
+              .as("the BOM manages %s", artifact)
+              .contains("<artifactId>" + artifact + "</artifactId>");
+        }
+      }
+    }
+    assertThat(imports).as("the README imports the BOM").isPositive();
+    assertThat(modules).isPositive();
+  }
+
+  @Test
   void ciRunsTheReadmesTestCommand() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));
     String command =
         ci.lines().map(String::strip).filter(l -> l.startsWith("mvn ")).findFirst().orElseThrow();
     assertThat(readme).contains("\n" + command + "\n");
+  }
+
+  /** The text of the first {@code <name>} element in {@code xml}, or null. */
+  private static String tag(String xml, String name) {
+    Matcher m = Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
+    return m.find() ? m.group(1) : null;
   }
 
   private static String read(Path p) {
