@@ -20,12 +20,12 @@ import java.util.concurrent.TimeUnit;
  * <p>A 429 is evidence only if its request was sent after the last 429 acted on (the rest of a wave
  * already under way counts once; the request's send time is kept per thread, as one worker
  * acquires, sends and reports). The first piece of evidence against a server without headers fixes
- * the limit at what the server let through in the minute before, and the bucket starts empty. If
- * the next request sent is refused too, before any success, no bucket explains it: the budgets
- * become windows, which wait until what was sent leaves the server's window instead of trickling
- * requests into it at limit / 60 s. Later evidence cuts a learned bucket's rate by a tenth, or
- * re-measures a learned window's limit; each billed token raises a learned bucket's limit by 1 % of
- * a token.
+ * the limit at what the server let through in the minute before, and the bucket starts empty; after
+ * a 429 in a bucket, one request goes at a time until one sent since succeeds. If that one is
+ * refused too, no bucket explains it: the budgets become windows, which wait until what was sent
+ * leaves the server's window instead of trickling requests into it at limit / 60 s. Later evidence
+ * cuts a learned bucket's rate by a tenth, or re-measures a learned window's limit; each billed
+ * token raises a learned bucket's limit by 1 % of a token.
  *
  * <p>While learning and nothing is known yet, only one request is let through until its reply has
  * been observed: a run starts with a probe instead of a burst that could overrun a tight limit
@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BucketRateLimiter implements RateLimiter {
   private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private static final long PROBE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final int configuredRpm;
   private final long configuredTpm;
@@ -49,6 +50,8 @@ final class BucketRateLimiter implements RateLimiter {
   private long decidedAt;
   private int successesSinceDecision;
   private boolean relearn;
+  private boolean shapeProbe; // after a 429 in a bucket: one request at a time until one succeeds
+  private boolean shapeProbeOut;
 
   BucketRateLimiter(int configuredRpm, long configuredTpm, boolean learn, Clock clock) {
     this.configuredRpm = configuredRpm;
@@ -99,6 +102,9 @@ final class BucketRateLimiter implements RateLimiter {
       relearn = false;
       tokens.learn(decidedAt, now);
     }
+    if (shapeProbe && shapeProbeOut) {
+      return PROBE_POLL_NANOS;
+    }
     long wait = Math.max(requests.waitNanos(1, now), tokens.waitNanos(wanted, now));
     if (wait > 0) {
       return wait;
@@ -106,14 +112,23 @@ final class BucketRateLimiter implements RateLimiter {
     requests.take(1, now);
     tokens.take(wanted, now);
     sentAt.get()[0] = now;
+    shapeProbeOut = shapeProbe;
     return 0;
+  }
+
+  /** Whether this thread's request was sent after the last 429 acted on. */
+  private boolean sentSinceDecision() {
+    long sent = sentAt.get()[0];
+    return !decided || sent == Long.MIN_VALUE || sent - decidedAt >= 0;
   }
 
   @Override
   public synchronized void release(long reserved) {
     long now = clock.nanoTime();
-    long sent = sentAt.get()[0];
-    boolean giveBack = !decided || sent == Long.MIN_VALUE || sent - decidedAt >= 0;
+    boolean giveBack = sentSinceDecision();
+    if (giveBack) {
+      shapeProbeOut = false; // failed otherwise than by a 429: another request may probe
+    }
     requests.release(1, giveBack, now);
     tokens.release(Math.max(0, reserved), giveBack, now);
     endProbe();
@@ -124,7 +139,10 @@ final class BucketRateLimiter implements RateLimiter {
     long now = clock.nanoTime();
     requests.settle(1, 1, now);
     tokens.settle(estimated, actual, now);
-    successesSinceDecision++;
+    if (decided && sentSinceDecision()) {
+      successesSinceDecision++;
+      shapeProbe = false;
+    }
   }
 
   @Override
@@ -152,10 +170,13 @@ final class BucketRateLimiter implements RateLimiter {
       }
       if (window) {
         relearn = learn && (!tokens.limited() || tokens.isLearned());
+        shapeProbe = false;
       } else {
         requests.rejected(now);
         tokens.rejected(now);
         relearn = learn && !tokens.limited();
+        shapeProbe = true;
+        shapeProbeOut = false;
       }
     }
   }

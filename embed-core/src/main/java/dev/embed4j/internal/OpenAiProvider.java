@@ -53,6 +53,7 @@ final class OpenAiProvider extends JsonProvider {
     float[][] vectors = new float[expected][];
     long tokens = -1;
     int received = 0;
+    FloatDecoding.Base64Floats base64 = new FloatDecoding.Base64Floats();
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
       expect(p.nextToken(), JsonToken.START_OBJECT, "the reply");
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -70,7 +71,7 @@ final class OpenAiProvider extends JsonProvider {
                 index = p.getIntValue();
               } else if ("embedding".equals(name)) {
                 if (t == JsonToken.VALUE_STRING) {
-                  vector = FloatDecoding.readBase64Floats(p);
+                  vector = base64.read(p);
                 } else if (t == JsonToken.START_ARRAY) {
                   vector = FloatDecoding.readFloatArray(p, dimensions);
                 } else {

@@ -131,6 +131,54 @@ class LimiterShapesTest {
   }
 
   @Test
+  void afterA429InABucket_oneRequestGoesAtATime_untilOneSucceeds() throws Exception {
+    BucketRateLimiter limiter = learningWithoutHeaders();
+    for (int i = 0; i < 9; i++) {
+      sent(limiter, 100);
+    }
+    refused(limiter, 100, Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(30)); // the learned bucket holds 500 by now
+
+    assertThat(limiter.acquire(100, Duration.ZERO)).isNotNull();
+    assertThat(fits(limiter, 100)).as("the probe is out").isFalse();
+    limiter.settle(100, 100);
+    assertThat(fits(limiter, 100)).isTrue();
+  }
+
+  @Test
+  void aSuccessOfARequestSentBeforeThe429_doesNotMakeABucketOfAWindow() throws Exception {
+    BucketRateLimiter limiter = learningWithoutHeaders();
+    for (int i = 0; i < 8; i++) {
+      sent(limiter, 100);
+    }
+    CompletableFuture<Void> acquired = new CompletableFuture<>();
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    Thread other =
+        new Thread(
+            () -> {
+              try {
+                limiter.acquire(100, Duration.ZERO);
+                acquired.complete(null);
+                answer.join();
+                limiter.settle(100, 100); // let through, but answered after the 429
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    other.start();
+    acquired.join();
+    clock.advance(Duration.ofMillis(1));
+    refused(limiter, 100, Duration.ofSeconds(2));
+    answer.complete(null);
+    other.join();
+    clock.advance(Duration.ofSeconds(6));
+    refused(limiter, 100, Duration.ofSeconds(2)); // the probe: a window
+
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(fits(limiter, 1)).as("no trickle in a window").isFalse();
+  }
+
+  @Test
   void a429OfARequestSentBeforeTheLastOneActedOn_isTheSameWave() throws Exception {
     BucketRateLimiter limiter = new BucketRateLimiter(0, 6_000, false, clock);
     // sent on another thread before the first 429, refused after it
