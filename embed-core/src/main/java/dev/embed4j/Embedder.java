@@ -7,12 +7,15 @@ import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 
 /**
@@ -56,7 +59,9 @@ public final class Embedder implements AutoCloseable {
 
   /**
    * Embeds {@code texts} and waits for the run; {@link EmbeddingRun#vectors()} throws if a batch
-   * failed.
+   * failed. Identical texts are sent once ({@link Builder#dedupe}), texts found in the {@link
+   * Builder#cache cache} not at all. For more texts than fit in memory with their vectors, {@link
+   * #stream(Iterator, Function) stream} them.
    *
    * @throws InvalidInputException if a text is null, blank or too long (nothing is sent)
    * @throws Embed4jException if the waiting thread is interrupted (the run is then cancelled)
@@ -87,7 +92,40 @@ public final class Embedder implements AutoCloseable {
     return Engine.await(engine.start(previous.texts(), previous));
   }
 
-  /** A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent. */
+  /**
+   * A streamed run over {@code texts}, read lazily: see {@link EmbeddingStream}. Nothing is read or
+   * sent until it is started with {@link EmbeddingStream#to}.
+   */
+  public EmbeddingStream<String> stream(Iterator<String> texts) {
+    return stream(texts, Function.identity());
+  }
+
+  /**
+   * A streamed run over items of your own, each carrying its text (and your id and metadata), read
+   * lazily: the sink gets every item back with its vector or error. See {@link EmbeddingStream}.
+   *
+   * @param text the text of an item (a null or blank text fails that item alone)
+   */
+  public <T> EmbeddingStream<T> stream(
+      Iterator<? extends T> items, Function<? super T, String> text) {
+    return engine.stream(
+        Objects.requireNonNull(items, "items"), Objects.requireNonNull(text, "text"), null);
+  }
+
+  /**
+   * Like {@link #stream(Iterator, Function)} over a {@link Stream}, which is closed when the run
+   * ends.
+   */
+  public <T> EmbeddingStream<T> stream(
+      Stream<? extends T> items, Function<? super T, String> text) {
+    Objects.requireNonNull(items, "items");
+    return engine.stream(items.iterator(), Objects.requireNonNull(text, "text"), items::close);
+  }
+
+  /**
+   * A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent.
+   * Every text is counted, as if neither dedupe nor the cache saved anything.
+   */
   public CostEstimate estimate(List<String> texts) {
     return engine.estimate(texts);
   }

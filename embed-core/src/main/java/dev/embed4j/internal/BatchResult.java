@@ -71,7 +71,7 @@ record BatchResult(
 
   @Override
   public int size() {
-    return batch.indices().length;
+    return batch.size();
   }
 
   @Override
