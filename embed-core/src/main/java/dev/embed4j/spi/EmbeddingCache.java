@@ -92,7 +92,7 @@ public interface EmbeddingCache extends AutoCloseable {
    * String, Duration)}.
    */
   static EmbeddingCache redis(String redisUri) {
-    return Stores.redis(redisUri, Stores.DEFAULT_REDIS_PREFIX, null);
+    return Stores.redis(redisUri, null, null);
   }
 
   /**
@@ -104,7 +104,8 @@ public interface EmbeddingCache extends AutoCloseable {
    *
    * @param redisUri {@code redis://[[user]:password@]host[:port][/database]}, {@code rediss://} for
    *     TLS, or {@code redis-sentinel://}, as Lettuce's {@code RedisURI} reads them
-   * @param keyPrefix put before every key, for example {@code "myapp:embeddings:"}
+   * @param keyPrefix put before every key, for example {@code "myapp:embeddings:"}; null for {@code
+   *     "embed4j:"}
    * @param timeToLive null for entries that never expire
    * @throws IllegalArgumentException if the URI cannot be read or {@code timeToLive} is not
    *     positive

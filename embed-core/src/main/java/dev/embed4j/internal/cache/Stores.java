@@ -39,10 +39,10 @@ public final class Stores {
 
   public static EmbeddingCache redis(String redisUri, String keyPrefix, Duration timeToLive) {
     Objects.requireNonNull(redisUri, "redisUri");
-    Objects.requireNonNull(keyPrefix, "keyPrefix");
     checkTimeToLive(timeToLive);
     require("redis", "io.lettuce.core.RedisClient", "io.lettuce:lettuce-core", "7.5.2.RELEASE");
-    return new RedisCache(RedisCache.parse(redisUri), keyPrefix, timeToLive);
+    return new RedisCache(
+        RedisCache.parse(redisUri), keyPrefix == null ? DEFAULT_REDIS_PREFIX : keyPrefix, timeToLive);
   }
 
   private static void checkTimeToLive(Duration timeToLive) {

@@ -4,6 +4,7 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.Embedder;
 import dev.embed4j.ModelRegistry;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingProvider;
+import dev.embed4j.spi.EmbeddingCache;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -14,9 +15,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Builds the auto-configured embedder: the configured model, or the offline model when neither a
  * model nor a key is found; Spring's {@link Environment} as the lookup of keys and base URLs (core
- * resolves them); then the listeners and the customizers, the properties' one first. Turns core's
- * configuration errors into an {@link Embed4jConfigurationException}, whose description and action
- * Spring Boot prints at start-up.
+ * resolves them); then the cache bean, if any, the listeners and the customizers, the properties'
+ * one first. Turns core's configuration errors into an {@link Embed4jConfigurationException}, whose
+ * description and action Spring Boot prints at start-up.
  */
 final class EmbedderFactory {
   private static final Logger log = LoggerFactory.getLogger(Embed4jAutoConfiguration.class);
@@ -45,11 +46,17 @@ final class EmbedderFactory {
     this.classLoader = classLoader;
   }
 
-  Embedder create(List<EmbedListener> listeners, List<Embed4jEmbedderCustomizer> customizers) {
+  Embedder create(
+      List<EmbedListener> listeners,
+      List<Embed4jEmbedderCustomizer> customizers,
+      EmbeddingCache cache) {
     String model = trimToNull(properties.getModel());
     Embedder.Builder builder = modelBuilder(model);
     Embedder embedder;
     try {
+      if (cache != null) {
+        builder.cache(cache);
+      }
       listeners.forEach(builder::listener);
       customizers.forEach(c -> c.customize(builder));
       embedder = builder.build();
