@@ -137,7 +137,8 @@ class IngestTest {
         .as("nothing billed the second time")
         .isEqualTo(unique);
     assertThat(Files.readAllBytes(output)).isEqualTo(first);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Wrote 4 vectors (4 from the cache, 0 duplicates)");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("Wrote 4 vectors (4 from the cache, 0 duplicates)");
   }
 
   @Test
