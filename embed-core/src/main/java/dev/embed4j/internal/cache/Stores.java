@@ -42,7 +42,9 @@ public final class Stores {
     checkTimeToLive(timeToLive);
     require("redis", "io.lettuce.core.RedisClient", "io.lettuce:lettuce-core", "7.5.2.RELEASE");
     return new RedisCache(
-        RedisCache.parse(redisUri), keyPrefix == null ? DEFAULT_REDIS_PREFIX : keyPrefix, timeToLive);
+        RedisCache.parse(redisUri),
+        keyPrefix == null ? DEFAULT_REDIS_PREFIX : keyPrefix,
+        timeToLive);
   }
 
   private static void checkTimeToLive(Duration timeToLive) {
