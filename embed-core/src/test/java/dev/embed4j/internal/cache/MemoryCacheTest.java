@@ -20,11 +20,6 @@ class MemoryCacheTest extends StoreContract {
     return EmbeddingCache.inMemory(64L << 20);
   }
 
-  @Override
-  boolean putRaw(String key, byte[] value) {
-    return false;
-  }
-
   @Test
   void boundedByBytes_notByCount() {
     long oneEntry = MemoryCache.weight(key(0), new float[DIMENSIONS]);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class RedisCacheTest extends StoreContract {
+class RedisCacheTest extends ByteStoreContract {
   private static final String PASSWORD = "s3cret-redis-pw";
   private static EmbeddedRedis redis;
   private static RedisClient client;
@@ -45,9 +45,8 @@ class RedisCacheTest extends StoreContract {
   }
 
   @Override
-  boolean putRaw(String key, byte[] value) {
+  void putRaw(String key, byte[] value) {
     raw.sync().set(("test:" + key).getBytes(StandardCharsets.US_ASCII), value);
-    return true;
   }
 
   private static RedisCommands<byte[], byte[]> redisCommands() {

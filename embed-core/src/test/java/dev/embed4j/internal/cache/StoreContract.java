@@ -2,7 +2,6 @@ package dev.embed4j.internal.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.embed4j.spi.EmbeddingCache;
 import java.util.ArrayList;
@@ -23,12 +22,6 @@ abstract class StoreContract {
   EmbeddingCache cache;
 
   abstract EmbeddingCache open() throws Exception;
-
-  /**
-   * Stores raw bytes under a key, as a damaged or foreign entry would hold them; false for a store
-   * that holds vectors, not bytes.
-   */
-  abstract boolean putRaw(String key, byte[] value) throws Exception;
 
   @BeforeEach
   void openCache() throws Exception {
@@ -124,26 +117,6 @@ abstract class StoreContract {
     assertThatThrownBy(() -> cache.put(List.of("a", "b"), List.of(vectorOf("a"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("2 keys but 1 vectors");
-  }
-
-  @Test
-  void garbage_truncatedOrForeignEntries_areMisses_andOverwritten() throws Exception {
-    byte[] good = VectorCodec.encode(vectorOf("cut"), 0);
-    assumeTrue(putRaw("garbage", "not a vector at all".getBytes()), "the store holds no bytes");
-    putRaw("cut", Arrays.copyOf(good, good.length - 5));
-    byte[] flipped = VectorCodec.encode(vectorOf("flipped"), 0);
-    flipped[flipped.length / 2] ^= 0x40;
-    putRaw("flipped", flipped);
-    putRaw("empty", new byte[0]);
-    List<String> keys = List.of("garbage", "cut", "flipped", "empty");
-    assertThat((Object[]) cache.get(keys)).containsOnlyNulls();
-
-    List<float[]> fresh = keys.stream().map(StoreContract::vectorOf).toList();
-    cache.put(keys, fresh);
-    float[][] got = cache.get(keys);
-    for (int i = 0; i < keys.size(); i++) {
-      assertThat(got[i]).containsExactly(fresh.get(i));
-    }
   }
 
   @Test
