@@ -83,13 +83,11 @@ public final class Embedder implements AutoCloseable {
   /**
    * Embeds only what {@code previous} failed to embed: a run over all its texts, with its vectors,
    * tokens and cost plus the new ones; {@code previous} itself if it was complete.
+   *
+   * @throws IllegalArgumentException if {@code previous} was streamed (it keeps no texts)
    */
   public EmbeddingRun retryFailed(EmbeddingRun previous) {
-    Objects.requireNonNull(previous, "previous");
-    if (previous.isComplete()) {
-      return previous;
-    }
-    return Engine.await(engine.start(previous.texts(), previous));
+    return Engine.await(engine.retry(Objects.requireNonNull(previous, "previous")));
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.BatchOutcome;
 import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
@@ -22,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One run in flight, list or stream alike. Up to {@code maxConcurrentRequests} workers each take
  * the next {@link Planner.Step}: its inputs done without a request go straight to the {@link
- * ResultSink}; its batch goes through the attempt loop of {@link #send}: ask the {@link RunControl}
+ * Completion}; its batch goes through the attempt loop of {@link #send}: ask the {@link RunControl}
  * whether the run goes on, acquire a {@link Reservation}, send, then either check the reply and
- * place its vectors (with those of the inputs deduplicated onto them, and into the cache), or
- * release the reservation and follow the {@link RetryPolicy}'s decision. When the last worker has
- * no step left the run is assembled and the future completed.
+ * hand the batch's outcome to the {@link Completion} (which places the vectors, with those of the
+ * inputs deduplicated onto them, and writes the cache), or release the reservation and follow the
+ * {@link RetryPolicy}'s decision. When the last worker has no step left the run is assembled and
+ * the future completed.
  */
 final class Dispatch {
   private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
@@ -38,15 +38,14 @@ final class Dispatch {
       Listeners listeners,
       Reservation.Pool pool,
       RetryPolicy policy,
-      SharedResources resources) {}
+      SharedResources resources,
+      TokenGuess guess) {}
 
   /** What is particular to one run: its input, where its results go, how it ends. */
   record Plan(
       CostEstimate estimate,
       Planner planner,
-      ResultSink sink,
-      Dedupe dedupe,
-      CacheAccess cache,
+      Completion completion,
       int workers,
       BiFunction<Duration, StopReason, Run> assemble,
       Runnable onEnd) {}
@@ -58,25 +57,17 @@ final class Dispatch {
   private final Plan plan;
   private final RunControl control;
   private final CostBudget budget;
-  private final Tally tally;
   private final AtomicInteger working = new AtomicInteger();
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
   private final RunFuture future = new RunFuture();
   private final long startNanos = System.nanoTime();
 
-  Dispatch(
-      Context context,
-      String id,
-      RunControl control,
-      Tally tally,
-      BigDecimal alreadySpent,
-      Plan plan) {
+  Dispatch(Context context, String id, RunControl control, BigDecimal alreadySpent, Plan plan) {
     this.context = context;
     this.settings = context.settings();
     this.model = settings.model;
     this.id = id;
     this.control = control;
-    this.tally = tally;
     this.plan = plan;
     this.budget = settings.maxCost == null ? null : new CostBudget(settings.maxCost, alreadySpent);
   }
@@ -94,8 +85,19 @@ final class Dispatch {
   }
 
   /**
-   * The input iterator, its text function or the sink failed: stop reading, cancel what is under
-   * way, and fail the run's future with it once the workers are done.
+   * The input iterator or its text function failed: stop reading and sending, let the requests
+   * under way finish, and fail the run's future with it once the workers are done.
+   */
+  void inputFailed(Throwable e) {
+    if (fatal.compareAndSet(null, e)) {
+      control.stopSending(
+          StopReason.CANCELLED, "Not sent: run " + id + " stopped reading its input: " + e, e);
+    }
+  }
+
+  /**
+   * The sink failed (or a bug of ours): nobody can take results any more, so also cancel the
+   * requests under way, and fail the run's future with it once the workers are done.
    */
   void fatal(Throwable e) {
     if (fatal.compareAndSet(null, e)) {
@@ -128,7 +130,7 @@ final class Dispatch {
       Planner.Step step;
       while ((step = nextStep()) != null) {
         if (!step.done().isEmpty()) {
-          reused(step.done());
+          plan.completion().reused(step.done(), new ArrayList<>());
         }
         if (step.batch() != null) {
           sendGuarded(step.batch());
@@ -152,7 +154,7 @@ final class Dispatch {
           StopReason.CANCELLED, "Not embedded: the worker of run " + id + " was interrupted");
       return null;
     } catch (RuntimeException | Error e) {
-      fatal(e);
+      inputFailed(e);
       return null;
     }
   }
@@ -178,7 +180,8 @@ final class Dispatch {
   private void send(Batch batch) {
     long started = System.nanoTime();
     BatchRequest request = new BatchRequest(batch, settings, control);
-    BigDecimal estimatedCost = model.cost(batch.estimate());
+    long reserved = context.guess().reserve(batch);
+    BigDecimal estimatedCost = model.cost(reserved);
     int sent = 0;
     int retries = 0;
     int rateLimited = 0;
@@ -192,7 +195,7 @@ final class Dispatch {
                   context.pool(),
                   control,
                   budget,
-                  batch.estimate(),
+                  reserved,
                   estimatedCost,
                   wait -> waited(wait, false));
         } catch (InterruptedException e) {
@@ -227,7 +230,9 @@ final class Dispatch {
         failure = ReplyCheck.failure(e, context.provider().id(), model, batch, control);
       }
       if (failure == null) {
-        long tokens = result.tokens() >= 0 ? result.tokens() : batch.estimate();
+        // Without the server's usage, the bill is the tokenizer's exact count.
+        long tokens = result.tokens() >= 0 ? result.tokens() : batch.countExactly();
+        context.guess().billed(batch, tokens);
         BigDecimal cost = model.cost(tokens);
         reservation.settle(tokens, cost, result.limits());
         succeeded(
@@ -292,7 +297,6 @@ final class Dispatch {
     }
   }
 
-  /** Places a batch's vectors, writes them to the cache, and delivers them with their followers. */
   private void succeeded(
       Batch batch,
       List<float[]> vectors,
@@ -300,74 +304,16 @@ final class Dispatch {
       BigDecimal cost,
       BatchResult.Attempts attempts,
       long started) {
-    Input[] inputs = batch.inputs();
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i].vector = vectors.get(i);
-    }
-    List<Input> all = new ArrayList<>(List.of(inputs));
-    if (plan.cache() != null) {
-      plan.cache().put(all);
-    }
-    BatchOutcome outcome =
-        BatchResult.succeeded(
-            id, model.id(), batch, vectors, tokens, cost, attempts, since(started));
-    tally.ended(outcome);
-    context.listeners().batchSucceeded(outcome);
-    if (plan.dedupe() != null) {
-      List<Input> followers = new ArrayList<>();
-      for (Input in : inputs) {
-        followers.addAll(plan.dedupe().done(in));
-      }
-      if (!followers.isEmpty()) {
-        reused(followers, all);
-        return;
-      }
-    }
-    plan.sink().deliver(all);
+    plan.completion()
+        .succeeded(
+            BatchResult.succeeded(
+                id, model.id(), batch, vectors, tokens, cost, attempts, since(started)));
   }
 
   private void failed(
       Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
-    List<Input> all = new ArrayList<>(batch.size());
-    for (Input in : batch.inputs()) {
-      in.error = error;
-      all.add(in);
-    }
-    if (plan.dedupe() != null) {
-      for (Input in : batch.inputs()) {
-        all.addAll(plan.dedupe().done(in));
-      }
-    }
-    BatchOutcome outcome =
-        BatchResult.failed(id, model.id(), batch, attempts, since(started), error);
-    tally.ended(outcome);
-    context.listeners().batchFailed(outcome);
-    plan.sink().deliver(all);
-  }
-
-  private void reused(List<Input> done) {
-    reused(done, new ArrayList<>(done.size()));
-  }
-
-  /** Counts what {@code done} saved, tells the listeners, and delivers it after {@code before}. */
-  private void reused(List<Input> done, List<Input> before) {
-    int hits = 0;
-    int dups = 0;
-    long saved = 0;
-    for (Input in : done) {
-      if (in.vector != null) {
-        hits += in.cached ? 1 : 0;
-        dups += in.cached ? 0 : 1;
-        saved += Tokenizers.count(in.sendText);
-      }
-    }
-    if (hits + dups > 0) {
-      BigDecimal dollars = model.cost(saved);
-      tally.reused(hits, dups, saved, dollars);
-      context.listeners().inputsReused(id, model.id(), hits, dups, saved, dollars);
-    }
-    before.addAll(done);
-    plan.sink().deliver(before);
+    plan.completion()
+        .failed(BatchResult.failed(id, model.id(), batch, attempts, since(started), error));
   }
 
   private void finish() {

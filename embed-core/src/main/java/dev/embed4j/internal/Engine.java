@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -65,7 +64,8 @@ public final class Engine {
             new Listeners(all),
             resources.pool(settings),
             new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
-            resources);
+            resources,
+            new TokenGuess());
     this.cacheKeys = settings.cache == null ? null : new CacheKeys(settings);
   }
 
@@ -149,9 +149,8 @@ public final class Engine {
 
   private record Variant(ModelSpec model, int dimensions, InputType inputType) {}
 
-  /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
-  public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
-    checkOpen();
+  /** Embeds what {@code previous} did not; {@code previous} itself if it is complete. */
+  public CompletableFuture<EmbeddingRun> retry(EmbeddingRun previous) {
     if (previous instanceof Run && ((Run) previous).streamed()) {
       throw new IllegalArgumentException(
           "Run "
@@ -159,67 +158,16 @@ public final class Engine {
               + " was streamed and keeps no texts: it cannot be retried. Stream the items its"
               + " sink received with an error again.");
     }
-    Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
-    List<String> kept = List.copyOf(texts);
-    int[] order =
-        previous == null
-            ? allIndices(inputs.length)
-            : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
-    String id = nextRunId();
-    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    Tally tally = new Tally(true);
-    ResultSink.InMemory sink = new ResultSink.InMemory(inputs.length);
-    if (previous != null) {
-      for (int i = 0; i < inputs.length; i++) {
-        if (previous.isEmbedded(i)) {
-          sink.vectors[i] = previous.vector(i);
-        }
-      }
-    }
-    Input[] sent = new Input[order.length];
-    long tokens = 0;
-    for (int i = 0; i < order.length; i++) {
-      sent[i] = inputs[order[i]];
-      tokens += sent[i].estimate;
-    }
-    long maxTokens = maxTokensPerRequest();
-    int batches = Batch.count(sent, settings.batch, maxTokens);
-    CacheAccess cache = cache(id);
-    Dedupe dedupe = settings.dedupe ? new Dedupe(true) : null;
-    Planner planner =
-        new Planner(
-            Sources.of(inputs, order),
-            dedupe,
-            cache,
-            cache == null ? null : cacheKeys,
-            null,
-            control,
-            settings.batch,
-            maxTokens,
-            true,
-            previous == null ? 0 : previous.batches().size());
+    return previous.isComplete()
+        ? CompletableFuture.completedFuture(previous)
+        : start(previous.texts(), previous);
+  }
+
+  /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
+  public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
+    checkOpen();
     AtomicReference<Dispatch> self = new AtomicReference<>();
-    Dispatch.Plan plan =
-        new Dispatch.Plan(
-            new Estimate(
-                settings.model.id(),
-                inputs.length,
-                batches,
-                tokens,
-                exact() && settings.model.hasExactTokenizer(),
-                settings.model.cost(tokens)),
-            planner,
-            sink,
-            dedupe,
-            cache,
-            Math.min(settings.maxConcurrentRequests, batches),
-            (duration, reason) -> {
-              finished(self.get(), tally);
-              return Run.ofList(id, settings, kept, sink, previous, tally, duration, reason);
-            },
-            null);
-    BigDecimal spent = previous == null ? BigDecimal.ZERO : previous.cost();
-    return launch(self, new Dispatch(context, id, control, tally, spent, plan));
+    return launch(self, setup().list(nextRunId(), texts, previous, self));
   }
 
   /** A stream of {@code items}, started later by {@link Streaming}. */
@@ -238,51 +186,13 @@ public final class Engine {
       boolean ordered,
       int expectedSize) {
     checkOpen();
-    String id = nextRunId();
-    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    Tally tally = new Tally(false);
-    int windowSize = 2 * settings.batch * Math.max(1, settings.maxConcurrentRequests);
-    Semaphore window = new Semaphore(windowSize);
     AtomicReference<Dispatch> self = new AtomicReference<>();
-    @SuppressWarnings("unchecked")
-    ResultSink.Streamed out =
-        new ResultSink.Streamed(
-            (EmbeddingSink<Object>) (EmbeddingSink<?>) sink,
-            ordered,
-            window,
-            windowSize,
-            e ->
-                self.get()
-                    .fatal(new Sources.InputFailure("The sink of run " + id + " threw: " + e, e)));
-    CacheAccess cache = cache(id);
-    Dedupe dedupe = settings.dedupe ? new Dedupe(false) : null;
-    Planner planner =
-        new Planner(
-            Sources.of(
-                items, text, Preparation.forStream(settings.model, settings.truncate, exact())),
-            dedupe,
-            cache,
-            cache == null ? null : cacheKeys,
-            window,
-            control,
-            settings.batch,
-            maxTokensPerRequest(),
-            false,
-            0);
-    Dispatch.Plan plan =
-        new Dispatch.Plan(
-            new Estimate(settings.model.id(), expectedSize, 0, 0, false, BigDecimal.ZERO),
-            planner,
-            out,
-            dedupe,
-            cache,
-            settings.maxConcurrentRequests,
-            (duration, reason) -> {
-              finished(self.get(), tally);
-              return Run.ofStream(id, settings, planner.read(), out, tally, duration, reason);
-            },
-            onClose);
-    return launch(self, new Dispatch(context, id, control, tally, BigDecimal.ZERO, plan));
+    return launch(
+        self, setup().stream(nextRunId(), items, text, onClose, sink, ordered, expectedSize, self));
+  }
+
+  private RunSetup setup() {
+    return new RunSetup(context, cacheKeys, maxTokensPerRequest(), this::finished);
   }
 
   private CompletableFuture<EmbeddingRun> launch(AtomicReference<Dispatch> self, Dispatch run) {
@@ -290,15 +200,6 @@ public final class Engine {
     active.add(run);
     run.start();
     return run.future();
-  }
-
-  private CacheAccess cache(String runId) {
-    return settings.cache == null ? null : new CacheAccess(settings.cache, settings.dims, runId);
-  }
-
-  /** Whether every text is counted exactly: a budget needs it; otherwise bounds will do. */
-  private boolean exact() {
-    return settings.maxCost != null;
   }
 
   private String nextRunId() {
@@ -348,14 +249,6 @@ public final class Engine {
     long max = settings.model.maxTokensPerRequest();
     long limiterMax = context.pool().limiter().maxTokensPerRequest();
     return limiterMax > 0 ? Math.min(max, limiterMax) : max;
-  }
-
-  private static int[] allIndices(int n) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    return order;
   }
 
   private void finished(Dispatch run, Tally tally) {

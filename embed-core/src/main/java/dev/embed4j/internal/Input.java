@@ -17,10 +17,13 @@ final class Input implements EmbeddedItem<Object> {
   final String sendText;
 
   /** Tokens for the per-request cap: exact, or the UTF-8 bound. */
-  final int tokens;
+  int tokens;
 
   /** Tokens for pacing and budgets: exact, or a guess from the bound. */
-  final int estimate;
+  int estimate;
+
+  /** Whether {@link #tokens} is the tokenizer's count. */
+  boolean exact;
 
   String key; // cache key, if there is a cache
   float[] vector;
@@ -44,8 +47,17 @@ final class Input implements EmbeddedItem<Object> {
     return in;
   }
 
-  boolean done() {
-    return vector != null || error != null;
+  /** Counts the tokens exactly, if they were only bounded; true if that changed them. */
+  boolean countExactly() {
+    if (exact) {
+      return false;
+    }
+    exact = true;
+    int counted = Tokenizers.count(sendText);
+    boolean changed = counted != tokens;
+    tokens = counted;
+    estimate = counted;
+    return changed;
   }
 
   @Override

@@ -44,6 +44,7 @@ final class Planner {
   private Input carry;
   private boolean exhausted;
   private boolean noRoom;
+  private RuntimeException failure; // of the input, thrown once what was read before it is out
 
   /**
    * @param dedupe null without dedupe
@@ -86,6 +87,11 @@ final class Planner {
    * @throws RuntimeException what the input iterator or the text function threw
    */
   synchronized Step next() throws InterruptedException {
+    if (failure != null && carry == null) {
+      RuntimeException e = failure;
+      failure = null;
+      throw e;
+    }
     List<Input> done = new ArrayList<>();
     Embed4jException stop = control.stopped();
     if (stop != null && !wholeInput) {
@@ -114,7 +120,16 @@ final class Planner {
           in = carry;
           carry = null;
         } else {
-          in = read(!done.isEmpty() || !batch.isEmpty() || !candidates.isEmpty());
+          boolean holding = !done.isEmpty() || !batch.isEmpty() || !candidates.isEmpty();
+          try {
+            in = read(holding);
+          } catch (RuntimeException e) {
+            if (!holding) {
+              throw e;
+            }
+            failure = e; // send what was read first
+            in = null;
+          }
           if (in == null) {
             break;
           }
@@ -130,6 +145,12 @@ final class Planner {
           }
         }
         int size = batch.size() + candidates.size();
+        if (!Batch.fits(size, tokens + candidateTokens, in, maxInputs, maxTokens)
+            && size < maxInputs
+            && (countExactly(batch) | countExactly(candidates) | in.countExactly())) {
+          tokens = sum(batch); // bounds were not enough: the exact counts may fit
+          candidateTokens = sum(candidates);
+        }
         if (!Batch.fits(size, tokens + candidateTokens, in, maxInputs, maxTokens)) {
           carry = in;
           full = true;
@@ -173,6 +194,22 @@ final class Planner {
       return carry != null ? next() : null;
     }
     return new Step(done, batch.isEmpty() ? null : Batch.of(nextBatchId++, batch));
+  }
+
+  private static boolean countExactly(List<Input> inputs) {
+    boolean changed = false;
+    for (Input in : inputs) {
+      changed |= in.countExactly();
+    }
+    return changed;
+  }
+
+  private static long sum(List<Input> inputs) {
+    long sum = 0;
+    for (Input in : inputs) {
+      sum += in.tokens;
+    }
+    return sum;
   }
 
   /** The next input, keyed; null at the end, when stopped, or with no room while holding some. */

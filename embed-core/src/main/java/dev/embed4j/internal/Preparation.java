@@ -104,6 +104,11 @@ final class Preparation {
     return text;
   }
 
+  private static Input exact(Input in) {
+    in.exact = true;
+    return in;
+  }
+
   private Input counted(int position, Object item, String text) {
     int limit = model.maxTokensPerInput();
     int bound = Tokenizers.bound(text);
@@ -112,15 +117,15 @@ final class Preparation {
     }
     int tokens = Tokenizers.count(text);
     if (tokens <= limit) {
-      return new Input(position, item, text, text, tokens, tokens);
+      return exact(new Input(position, item, text, text, tokens, tokens));
     }
     if (truncate && model.hasExactTokenizer()) {
       String cut = Tokenizers.truncate(text, limit);
       int cutTokens = Tokenizers.count(cut);
-      return new Input(position, item, text, cut, cutTokens, cutTokens);
+      return exact(new Input(position, item, text, cut, cutTokens, cutTokens));
     }
     if (truncate) {
-      return new Input(position, item, text, text, limit, limit); // the server truncates
+      return exact(new Input(position, item, text, text, limit, limit)); // the server truncates
     }
     throw new InvalidInputException(
         position,
