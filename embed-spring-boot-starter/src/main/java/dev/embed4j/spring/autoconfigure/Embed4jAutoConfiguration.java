@@ -16,6 +16,10 @@ import org.springframework.context.annotation.Import;
  *       bean and every {@link Embed4jEmbedderCustomizer} applied in order: the {@code embed4j.*}
  *       properties are applied by one at order 0, so those ordered after it (as those without an
  *       order are) win;
+ *   <li>{@code dev.embed4j.spi.EmbeddingCache} of {@code embed4j.cache.type} ({@code memory},
+ *       {@code disk} or {@code redis}: the latter through Spring Boot's {@code spring.data.redis.*}
+ *       connection), closed with the context, and given to the embedder; an application's own
+ *       {@code EmbeddingCache} bean is given to it instead;
  *   <li>a Spring AI {@code EmbeddingModel} ({@code SpringAiEmbeddingModel}) when {@code
  *       embed-spring-ai} is on the class path, observed through the {@code ObservationRegistry} and
  *       with any {@code EmbeddingModelObservationConvention} bean;
@@ -52,12 +56,14 @@ import org.springframework.context.annotation.Import;
     afterName = {
       "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
       "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-      "org.springframework.ai.model.openai.autoconfigure.OpenAiEmbeddingAutoConfiguration"
+      "org.springframework.ai.model.openai.autoconfigure.OpenAiEmbeddingAutoConfiguration",
+      "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"
     })
 @EnableConfigurationProperties(Embed4jProperties.class)
 @Import({
   Embed4jConfigurations.EventsConfiguration.class,
   Embed4jConfigurations.MetricsConfiguration.class,
+  CacheConfigurations.CacheConfiguration.class,
   Embed4jConfigurations.EmbedderConfiguration.class,
   Embed4jConfigurations.SpringAiConfiguration.class,
   Embed4jConfigurations.LangChain4jConfiguration.class

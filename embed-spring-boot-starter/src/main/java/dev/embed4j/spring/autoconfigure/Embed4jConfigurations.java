@@ -4,6 +4,7 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.Embedder;
 import dev.embed4j.ModelRegistry;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
+import dev.embed4j.spi.EmbeddingCache;
 import dev.embed4j.springai.SpringAiEmbeddingModel;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,13 +65,17 @@ final class Embed4jConfigurations {
         ResourceLoader resourceLoader,
         ObjectProvider<ModelRegistry> registry,
         ObjectProvider<EmbedListener> listeners,
-        ObjectProvider<Embed4jEmbedderCustomizer> customizers) {
+        ObjectProvider<Embed4jEmbedderCustomizer> customizers,
+        ObjectProvider<EmbeddingCache> cache) {
       return new EmbedderFactory(
               properties,
               environment,
               registry.getIfUnique(ModelRegistry::defaults),
               resourceLoader.getClassLoader())
-          .create(listeners.orderedStream().toList(), customizers.orderedStream().toList());
+          .create(
+              listeners.orderedStream().toList(),
+              customizers.orderedStream().toList(),
+              cache.getIfUnique());
     }
   }
 

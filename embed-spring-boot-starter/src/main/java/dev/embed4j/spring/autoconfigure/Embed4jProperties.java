@@ -2,8 +2,10 @@ package dev.embed4j.spring.autoconfigure;
 
 import dev.embed4j.InputType;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the auto-configured Embed4j {@code Embedder}, under {@code embed4j.*}.
@@ -99,6 +101,9 @@ public class Embed4jProperties {
 
   /** Client-side requests- and tokens-per-minute budgets. */
   private final RateLimit rateLimit = new RateLimit();
+
+  /** Where vectors already paid for are kept, so that the same text is not sent twice. */
+  private final Cache cache = new Cache();
 
   public String getModel() {
     return this.model;
@@ -204,6 +209,10 @@ public class Embed4jProperties {
     return this.rateLimit;
   }
 
+  public Cache getCache() {
+    return this.cache;
+  }
+
   /**
    * The back-off between attempts of a batch. Set both bounds or neither: core takes them as a
    * pair.
@@ -273,6 +282,87 @@ public class Embed4jProperties {
 
     public void setLearn(Boolean learn) {
       this.learn = learn;
+    }
+  }
+
+  /**
+   * The embedding cache: a text found there under the same provider, model, dimensions, input type
+   * and truncation is not sent. An application's own {@code EmbeddingCache} bean replaces it.
+   */
+  public static class Cache {
+
+    /**
+     * Where vectors are kept: none; memory (this JVM's heap, needs
+     * com.github.ben-manes.caffeine:caffeine); disk (a file under embed4j.cache.path that survives
+     * restarts, needs com.h2database:h2-mvstore); redis (shared by every instance, through the
+     * spring.data.redis.* connection of spring-boot-starter-data-redis).
+     */
+    private Type type = Type.NONE;
+
+    /** The directory of the disk cache (created if absent); required with type disk. */
+    private Path path;
+
+    /** The most memory the memory cache may hold, vectors and keys together. */
+    private DataSize maximumSize = DataSize.ofMegabytes(256);
+
+    /**
+     * How long an entry is kept after it was written (memory, disk and redis). Default: forever.
+     */
+    private Duration timeToLive;
+
+    /** What the redis cache puts before every key. Default: "embed4j:". */
+    private String keyPrefix;
+
+    public Type getType() {
+      return this.type;
+    }
+
+    public void setType(Type type) {
+      this.type = type;
+    }
+
+    public Path getPath() {
+      return this.path;
+    }
+
+    public void setPath(Path path) {
+      this.path = path;
+    }
+
+    public DataSize getMaximumSize() {
+      return this.maximumSize;
+    }
+
+    public void setMaximumSize(DataSize maximumSize) {
+      this.maximumSize = maximumSize;
+    }
+
+    public Duration getTimeToLive() {
+      return this.timeToLive;
+    }
+
+    public void setTimeToLive(Duration timeToLive) {
+      this.timeToLive = timeToLive;
+    }
+
+    public String getKeyPrefix() {
+      return this.keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    /** The kinds of embedding cache. */
+    public enum Type {
+      /** No cache. */
+      NONE,
+      /** In this JVM's heap, bounded by maximum-size. */
+      MEMORY,
+      /** On local disk under path; one process at a time. */
+      DISK,
+      /** In Redis, through Spring Boot's spring.data.redis.* connection. */
+      REDIS
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.embed4j.Embedder;
 import dev.embed4j.ModelRegistry;
 import dev.embed4j.internal.FrameworkProperties;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingProvider;
+import dev.embed4j.spi.EmbeddingCache;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,9 +17,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Builds the auto-configured embedder: the configured model, or the offline model when neither a
  * model nor a key is found; Spring's {@link Environment} as the lookup of keys and base URLs (core
- * resolves them); then the listeners and the customizers, the properties' one first. Turns core's
- * configuration errors into an {@link Embed4jConfigurationException}, whose description and action
- * Spring Boot prints at start-up.
+ * resolves them); then the cache bean, if any, the listeners and the customizers, the properties'
+ * one first. Turns core's configuration errors into an {@link Embed4jConfigurationException}, whose
+ * description and action Spring Boot prints at start-up.
  */
 final class EmbedderFactory {
   private static final Logger log = LoggerFactory.getLogger(Embed4jAutoConfiguration.class);
@@ -47,7 +48,10 @@ final class EmbedderFactory {
     this.classLoader = classLoader;
   }
 
-  Embedder create(List<EmbedListener> listeners, List<Embed4jEmbedderCustomizer> customizers) {
+  Embedder create(
+      List<EmbedListener> listeners,
+      List<Embed4jEmbedderCustomizer> customizers,
+      EmbeddingCache cache) {
     String model = trimToNull(properties.getModel());
     String modelSource = "embed4j.model=";
     Integer starterDimensions = null;
@@ -72,6 +76,9 @@ final class EmbedderFactory {
     Embedder.Builder builder = modelBuilder(model);
     Embedder embedder;
     try {
+      if (cache != null) {
+        builder.cache(cache);
+      }
       if (starterDimensions != null) {
         builder.dimensions(starterDimensions); // embed4j.dimensions, applied by a customizer, wins
       }
