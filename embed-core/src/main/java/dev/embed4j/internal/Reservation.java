@@ -126,6 +126,7 @@ final class Reservation {
   void rateLimited(Duration pause) {
     pool.slots().rateLimited(generation);
     pool.gate().rateLimited(pause, ticket);
+    pool.limiter().rejected(pause); // scaleout hook: a shared limiter pauses every process
   }
 
   private static String dollars(BigDecimal d) {
