@@ -152,7 +152,7 @@ class RedisRateLimiterTest {
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       assertThat(c.sync().exists("embed4j:rl:{test-scope}:tokens")).isEqualTo(1);
     } finally {
-      client.shutdown();
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     }
   }
 
