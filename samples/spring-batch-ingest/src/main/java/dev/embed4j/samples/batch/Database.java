@@ -47,18 +47,31 @@ final class Database implements AutoCloseable {
     return database;
   }
 
+  /** Creates the tables once, under an advisory lock: workers may start together. */
   private void createTables() {
-    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-    Integer batchTables =
-        jdbc.queryForObject(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'batch_job_instance'",
-            Integer.class);
-    if (batchTables == null || batchTables == 0) {
-      new ResourceDatabasePopulator(
-              new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
-          .execute(dataSource);
+    try (java.sql.Connection connection = dataSource.getConnection()) {
+      JdbcTemplate jdbc =
+          new JdbcTemplate(
+              new org.springframework.jdbc.datasource.SingleConnectionDataSource(connection, true));
+      jdbc.execute("SELECT pg_advisory_lock(4242)");
+      try {
+        Integer batchTables =
+            jdbc.queryForObject(
+                "SELECT count(*) FROM information_schema.tables"
+                    + " WHERE table_name = 'batch_job_instance'",
+                Integer.class);
+        if (batchTables == null || batchTables == 0) {
+          new ResourceDatabasePopulator(
+                  new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+              .populate(connection);
+        }
+        PostgresVectorStore.createTable(jdbc);
+      } finally {
+        jdbc.execute("SELECT pg_advisory_unlock(4242)");
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("Cannot create the job's tables: " + e.getMessage(), e);
     }
-    PostgresVectorStore.createTable(jdbc);
   }
 
   DataSource dataSource() {

@@ -127,7 +127,10 @@ public class IngestApplication {
   }
 
   @Bean
-  IngestRunner runner(org.springframework.batch.core.launch.JobOperator operator, Job ingest) {
-    return new IngestRunner(operator, ingest);
+  IngestRunner runner(
+      org.springframework.batch.core.launch.JobOperator operator,
+      JobRepository jobRepository,
+      Job ingest) {
+    return new IngestRunner(operator, jobRepository, ingest);
   }
 }

@@ -9,6 +9,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -17,7 +18,9 @@ import org.springframework.boot.ExitCodeGenerator;
 /**
  * Runs the job for {@code ingest.input}: the job instance is identified by the input, so running
  * the same command again after a failure restarts it where its partitions stopped, and after a
- * success says there is nothing left to do. Exit code 0 when the job completed, 1 otherwise.
+ * success says there is nothing left to do. A run whose process was killed is left marked running
+ * in the job repository; {@code --ingest.recover=true} marks it failed so it can restart. Exit code
+ * 0 when the job completed, 1 otherwise.
  */
 final class IngestRunner implements ApplicationRunner, ExitCodeGenerator {
   private static final Logger log = LoggerFactory.getLogger(IngestRunner.class);
@@ -29,8 +32,14 @@ final class IngestRunner implements ApplicationRunner, ExitCodeGenerator {
   @Value("${ingest.input}")
   private String input;
 
-  IngestRunner(JobOperator operator, Job job) {
+  @Value("${ingest.recover:false}")
+  private boolean recover;
+
+  private final JobRepository repository;
+
+  IngestRunner(JobOperator operator, JobRepository repository, Job job) {
     this.operator = operator;
+    this.repository = repository;
     this.job = job;
   }
 
@@ -38,6 +47,19 @@ final class IngestRunner implements ApplicationRunner, ExitCodeGenerator {
   public void run(ApplicationArguments args) throws Exception {
     JobParameters parameters =
         new JobParametersBuilder().addString("input", input).toJobParameters();
+    JobExecution last = repository.getLastJobExecution(job.getName(), parameters);
+    if (last != null && last.isRunning()) {
+      if (!recover) {
+        log.error(
+            "Job {} for {} is still marked running. If its process is gone (killed, crashed),"
+                + " run again with --ingest.recover=true to mark it failed and restart it.",
+            last.getId(),
+            input);
+        return;
+      }
+      operator.recover(last);
+      log.info("Job {} for {} was left running by a dead process: recovered", last.getId(), input);
+    }
     try {
       JobExecution execution = operator.start(job, parameters);
       exitCode = execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;

@@ -26,13 +26,17 @@ class IngestSampleTests {
     for (int i = 0; i < n; i++) {
       String text = "Record " + i + " of the ingestion, topic " + (i % 13) + ".";
       // what the writer embeds: the document's content in metadata mode NONE
-      texts.add(
-          new org.springframework.ai.document.Document("r" + i, text, Map.of())
-              .getFormattedContent(org.springframework.ai.document.MetadataMode.NONE));
+      texts.add(embedded("r" + i, text));
       jsonl.append("{\"id\":\"r").append(i).append("\",\"text\":\"").append(text).append("\"}\n");
     }
     Files.writeString(file, jsonl, StandardCharsets.UTF_8);
     return texts;
+  }
+
+  /** What the writer embeds for a record: its document's content in metadata mode NONE. */
+  static String embedded(String id, String text) {
+    return new org.springframework.ai.document.Document(id, text, Map.of())
+        .getFormattedContent(org.springframework.ai.document.MetadataMode.NONE);
   }
 
   /** Every record is in the table once, at its own vector. */
