@@ -324,7 +324,12 @@ public final class Embedder implements AutoCloseable {
       return apply(settings.learnRateLimits(learn));
     }
 
-    /** A limiter of your own (one shared by processes, say), instead of the per-minute settings. */
+    /**
+     * A limiter of your own instead of the built-in one, bound to each provider, key and model it
+     * paces. {@link RateLimiter#redis(String)} shares the limits between processes and takes its
+     * limits from {@link #requestsPerMinute(int)}, {@link #tokensPerMinute(long)} and {@link
+     * #learnRateLimits(boolean)}.
+     */
     public Builder rateLimiter(RateLimiter limiter) {
       return apply(settings.rateLimiter(limiter));
     }

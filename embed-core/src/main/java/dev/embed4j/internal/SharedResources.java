@@ -35,6 +35,7 @@ final class SharedResources {
   private final Clock clock;
   private final Map<String, PauseGate> gates = new ConcurrentHashMap<>();
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final Map<RateLimiter, Map<String, RateLimiter>> bound = new ConcurrentHashMap<>();
   private final Map<String, AdaptiveConcurrency> slots = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -111,7 +112,10 @@ final class SharedResources {
 
   private RateLimiter limiter(Settings config) {
     if (config.rateLimiter != null) {
-      return config.rateLimiter;
+      // scaleout hook: a user's limiter (e.g. RateLimiter.redis) is bound once per scope.
+      return bound
+          .computeIfAbsent(config.rateLimiter, l -> new ConcurrentHashMap<>())
+          .computeIfAbsent(poolKey(config), k -> config.rateLimiter.bind(scope(config)));
     }
     if (config.requestsPerMinute == 0 && config.tokensPerMinute == 0 && !config.learnRateLimits) {
       return RateLimiter.NONE;
@@ -127,6 +131,18 @@ final class SharedResources {
         k ->
             new BucketRateLimiter(
                 config.requestsPerMinute, config.tokensPerMinute, config.learnRateLimits, clock));
+  }
+
+  /**
+   * What a user's limiter paces, named by a fingerprint that is the same in every process with the
+   * same endpoint (a custom provider: its class), key and model.
+   */
+  private static RateLimiter.Scope scope(Settings config) {
+    EmbeddingProvider custom = config.provider;
+    String endpoint = custom != null ? "custom:" + custom.getClass().getName() : config.base;
+    String id = fingerprint(config.model.id() + "|" + endpoint + "|" + fingerprint(config.key));
+    return new RateLimiter.Scope(
+        id, config.requestsPerMinute, config.tokensPerMinute, config.learnRateLimits);
   }
 
   private static String poolKey(Settings config) {

@@ -260,6 +260,22 @@ public class Embed4jProperties {
      */
     private Boolean learn;
 
+    /**
+     * Where the budgets live: none (each instance paces alone) or redis (every instance with the
+     * same provider, key and model shares the budgets, the learned limits and the pause after a 429
+     * through the Redis of spring.data.redis.*; needs spring-boot-starter-data-redis and
+     * com.bucket4j:bucket4j_jdk17-lettuce).
+     */
+    private Shared shared;
+
+    public Shared getShared() {
+      return this.shared;
+    }
+
+    public void setShared(Shared shared) {
+      this.shared = shared;
+    }
+
     public Integer getRequestsPerMinute() {
       return this.requestsPerMinute;
     }
@@ -364,5 +380,13 @@ public class Embed4jProperties {
       /** In Redis, through Spring Boot's spring.data.redis.* connection. */
       REDIS
     }
+  }
+
+  /** Where the rate-limit budgets live. */
+  public enum Shared {
+    /** In each instance: every instance paces alone. */
+    NONE,
+    /** In Redis: instances with one key share its limits. */
+    REDIS
   }
 }

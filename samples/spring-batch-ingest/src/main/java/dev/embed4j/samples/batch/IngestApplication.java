@@ -1,0 +1,136 @@
+package dev.embed4j.samples.batch;
+
+import dev.embed4j.Embedder;
+import dev.embed4j.InvalidInputException;
+import dev.embed4j.batch.Embed4jBatch;
+import dev.embed4j.batch.VectorStoreItemWriter;
+import dev.embed4j.springai.SpringAiEmbeddingModel;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.ai.document.Document;
+import org.springframework.ai.document.MetadataMode;
+import org.springframework.batch.core.configuration.annotation.EnableBatchProcessing;
+import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepository;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+
+/**
+ * Ingests a folder or a JSONL file into a vector table on PostgreSQL with a partitioned,
+ * restartable Spring Batch job: the input is split into {@code ingest.partitions} ranges, each
+ * embedded chunk by chunk (one Embed4j call per chunk, its batches in parallel) by its own thread.
+ * The job repository and the vectors share one database and one transaction per chunk. See
+ * README.md for running it on several machines.
+ */
+@SpringBootApplication
+@EnableBatchProcessing
+@EnableJdbcJobRepository
+public class IngestApplication {
+
+  public static void main(String[] args) {
+    System.exit(SpringApplication.exit(SpringApplication.run(IngestApplication.class, args)));
+  }
+
+  @Bean(destroyMethod = "close")
+  Database database(@Value("${ingest.database-url:}") String url) {
+    return Database.open(url);
+  }
+
+  @Bean
+  DataSource dataSource(Database database) {
+    return database.dataSource();
+  }
+
+  @Bean
+  JdbcTransactionManager transactionManager(DataSource dataSource) {
+    return new JdbcTransactionManager(dataSource);
+  }
+
+  @Bean
+  Records records(@Value("${ingest.input}") Path input) {
+    return Records.of(input);
+  }
+
+  /** The texts embedded are the documents' texts, without Spring AI's metadata header. */
+  @Bean
+  VectorStoreItemWriter writer(Embedder embedder, DataSource dataSource) {
+    SpringAiEmbeddingModel model =
+        SpringAiEmbeddingModel.builder(embedder).metadataMode(MetadataMode.NONE).build();
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    return new VectorStoreItemWriter(model, m -> new PostgresVectorStore(jdbc, m));
+  }
+
+  @Bean
+  @StepScope
+  RecordReader reader(
+      Records records,
+      @Value("#{stepExecutionContext['start']}") int start,
+      @Value("#{stepExecutionContext['end']}") int end) {
+    return new RecordReader(records, start, end);
+  }
+
+  @Bean
+  Step embed(
+      JobRepository jobRepository,
+      JdbcTransactionManager transactionManager,
+      RecordReader reader,
+      VectorStoreItemWriter writer,
+      @Value("${ingest.chunk-size:100}") int chunkSize) {
+    return new StepBuilder("embed", jobRepository)
+        .<Document, Document>chunk(chunkSize)
+        .transactionManager(transactionManager)
+        .reader(reader)
+        .writer(writer)
+        .listener(writer)
+        .faultTolerant()
+        .skip(InvalidInputException.class)
+        .skipLimit(100)
+        .skipListener(writer)
+        .build();
+  }
+
+  @Bean
+  Step partitioned(
+      JobRepository jobRepository,
+      Step embed,
+      Records records,
+      @Value("${ingest.partitions:4}") int partitions) {
+    SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("partition-");
+    threads.setConcurrencyLimit(partitions);
+    TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
+    handler.setStep(embed);
+    handler.setTaskExecutor(threads);
+    handler.setGridSize(partitions);
+    return new StepBuilder("partitioned", jobRepository)
+        .partitioner("embed", new RangePartitioner(records))
+        .partitionHandler(handler)
+        .build();
+  }
+
+  @Bean
+  Job ingest(JobRepository jobRepository, Step partitioned) {
+    return new JobBuilder("ingest", jobRepository)
+        .start(partitioned)
+        .listener(Embed4jBatch.jobListener())
+        .build();
+  }
+
+  @Bean
+  IngestRunner runner(
+      org.springframework.batch.core.launch.JobOperator operator,
+      JobRepository jobRepository,
+      Job ingest) {
+    return new IngestRunner(operator, jobRepository, ingest);
+  }
+}
