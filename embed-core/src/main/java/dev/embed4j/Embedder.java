@@ -23,7 +23,9 @@ import okhttp3.OkHttpClient;
  * Embeds many texts with one call: validates them, packs them into batches bounded by count and by
  * tokens, sends up to {@link Builder#maxConcurrentRequests(int)} batches at once, retries what can
  * be retried, keeps under the provider's rate limits, and returns every vector at its input's index
- * with the tokens and dollars the run cost.
+ * with the tokens and dollars the run cost. Identical texts are sent once and texts found in the
+ * {@linkplain Builder#cache cache} not at all; for more texts than memory holds, {@link
+ * #stream(Iterator, Function)} reads them lazily and hands each vector to a sink as it arrives.
  *
  * <pre>{@code
  * try (Embedder embedder = Embedder.builder().model("text-embedding-3-small").build()) {
