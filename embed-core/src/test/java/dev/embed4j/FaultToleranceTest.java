@@ -83,7 +83,10 @@ class FaultToleranceTest {
             .baseUrl(emulator.baseUrl())
             .batchSize(10)
             .maxConcurrentRequests(16)
-            .requestTimeout(Duration.ofMillis(500))
+            .requestTimeout(
+                Duration.ofMillis(
+                    1500)) // well under the 3 s of a slow reply, well over a loaded machine's
+            // normal one
             .initialBackoff(Duration.ofMillis(1))
             .maxBackoff(Duration.ofMillis(5))
             .maxAttempts(6)
