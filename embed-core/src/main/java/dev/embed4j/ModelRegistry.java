@@ -151,9 +151,9 @@ public final class ModelRegistry {
     /**
      * Adds the models of a JSON array in the format of the bundled {@code models.json}: objects
      * with {@code provider}, {@code name}, {@code dimensions}, optional {@code reducibleFrom} or
-     * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), {@code
-     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest} and {@code
-     * tokenizer}.
+     * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), optional {@code
+     * batchPricePerMillionTokens}, {@code maxInputsPerRequest}, {@code maxTokensPerInput}, {@code
+     * maxTokensPerRequest} and {@code tokenizer}.
      *
      * @throws IllegalArgumentException naming the entry, if one is not a valid model
      */
@@ -179,6 +179,10 @@ public final class ModelRegistry {
           }
           if (n.has("pricePerMillionTokens")) {
             b.pricePerMillionTokens(new BigDecimal(n.get("pricePerMillionTokens").asText()));
+          }
+          if (n.has("batchPricePerMillionTokens")) {
+            b.batchPricePerMillionTokens(
+                new BigDecimal(n.get("batchPricePerMillionTokens").asText()));
           }
           if (n.has("maxInputsPerRequest")) {
             b.maxInputsPerRequest(n.get("maxInputsPerRequest").asInt());

@@ -7,6 +7,7 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.RunMode;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
@@ -33,6 +34,7 @@ public final class Engine {
   private final EmbeddingProvider provider;
   private final Dispatch.Context context;
   private final Set<Dispatch> active = ConcurrentHashMap.newKeySet();
+  private final Set<BatchApiRun> batchRuns = ConcurrentHashMap.newKeySet(); // Batch API mode
   private final Map<Variant, Engine> variants = new ConcurrentHashMap<>();
   private final AtomicLong totalTokens = new AtomicLong();
   private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
@@ -52,6 +54,9 @@ public final class Engine {
     List<EmbedListener> all = new ArrayList<>(settings.listeners);
     if (settings.showProgress) {
       all.add(new ProgressReporter(ProgressReporter.consoleAvailable()));
+      if (settings.mode == RunMode.BATCH_API) { // Batch API mode: the jobs' states and spend
+        all.add(new BatchProgress(settings.model));
+      }
     }
     this.context =
         new Dispatch.Context(
@@ -154,6 +159,21 @@ public final class Engine {
     int firstId = previous == null ? 0 : previous.batches().size();
     List<Batch> batches =
         Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), firstId);
+    if (settings.mode == RunMode.BATCH_API) { // Batch API mode: its own runner, same result
+      BatchApiRun run =
+          new BatchApiRun(
+              context,
+              "run-" + runPrefix + "-" + runCounter.incrementAndGet(),
+              prepared,
+              order,
+              batches,
+              previous,
+              this::finished,
+              batchRuns::remove);
+      batchRuns.add(run);
+      run.start();
+      return run.future();
+    }
     Dispatch run =
         new Dispatch(
             context,
@@ -259,6 +279,15 @@ public final class Engine {
           .abort(
               StopReason.EMBEDDER_CLOSED,
               "Not embedded: the embedder was closed while run " + run.id() + " was under way");
+    }
+    for (BatchApiRun run : batchRuns) { // Batch API mode: stop waiting, leave the jobs running
+      run.control()
+          .abort(
+              StopReason.EMBEDDER_CLOSED,
+              "Not embedded: the embedder was closed while run "
+                  + run.id()
+                  + " waited for its"
+                  + " Batch API jobs");
     }
     if (ownsResources) {
       if (settings.provider == null) {

@@ -71,6 +71,17 @@ final class HttpCall {
   }
 
   /**
+   * {@code request} with this provider's authentication header, for calls other than embeddings.
+   */
+  Request authorized(Request.Builder request) {
+    return request.header(authHeader, authValue).build();
+  }
+
+  OkHttpClient client() {
+    return client;
+  }
+
+  /**
    * Posts one batch. A 200 that cannot be read (malformed, truncated, wrong count) is a retryable
    * {@link ProviderException}; a cancelled call is an {@link IOException}.
    */

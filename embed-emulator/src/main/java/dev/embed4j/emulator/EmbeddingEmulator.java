@@ -94,6 +94,21 @@ public final class EmbeddingEmulator implements AutoCloseable {
     server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
     server.createContext(OpenAiEndpoint.PATH, openAi);
     server.createContext(CohereEndpoint.PATH, cohere);
+    BatchEndpoint batches =
+        new BatchEndpoint(
+            config,
+            stats,
+            faults,
+            openAi,
+            new BatchEndpoint.Timing(
+                b.batchValidating.toNanos(),
+                b.batchProcessing.toNanos(),
+                b.batchFinalizing.toNanos(),
+                b.batchTimeScale,
+                b.batchFailingLines,
+                b.batchEnqueuedTokenLimit));
+    server.createContext(BatchEndpoint.FILES, batches);
+    server.createContext(BatchEndpoint.BATCHES, batches);
     AtomicInteger threads = new AtomicInteger();
     executor =
         Executors.newCachedThreadPool(
@@ -272,8 +287,72 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private boolean shuffleOrder;
     private boolean ignoreEncodingFormat;
     private LongSupplier nanoTime = System::nanoTime;
+    private Duration batchValidating = Duration.ofSeconds(1);
+    private Duration batchProcessing = Duration.ofSeconds(5);
+    private Duration batchFinalizing = Duration.ofSeconds(1);
+    private double batchTimeScale = 1;
+    private int batchFailingLines;
+    private long batchEnqueuedTokenLimit;
 
     private Builder() {}
+
+    /**
+     * How long, in emulated time, a Batch API job stays {@code validating}, answers its lines
+     * ({@code in_progress}, evenly over the time) and stays {@code finalizing} (also how long a
+     * cancelled job stays {@code cancelling}). Defaults 1 s, 5 s, 1 s. Processing longer than the
+     * 24-hour completion window (less the validation) makes the job {@code expired} at the window's
+     * end, with the lines answered by then in its output file and the others in its error file
+     * ({@code batch_expired}).
+     */
+    public Builder batchTimes(Duration validating, Duration processing, Duration finalizing) {
+      for (Duration d : new Duration[] {validating, processing, finalizing}) {
+        Objects.requireNonNull(d, "batch times");
+        if (d.isNegative()) {
+          throw new IllegalArgumentException("batch times must not be negative: " + d);
+        }
+      }
+      this.batchValidating = validating;
+      this.batchProcessing = processing;
+      this.batchFinalizing = finalizing;
+      return this;
+    }
+
+    /**
+     * Emulated seconds per real second for Batch API jobs (default 1): 3600 runs an emulated hour
+     * in a real second.
+     */
+    public Builder batchTimeScale(double scale) {
+      if (!(scale > 0) || Double.isInfinite(scale)) {
+        throw new IllegalArgumentException("batchTimeScale must be positive: " + scale);
+      }
+      this.batchTimeScale = scale;
+      return this;
+    }
+
+    /**
+     * The first {@code lines} Batch API lines that would succeed fail instead with a 500 {@code
+     * server_error} in the job's error file (default 0).
+     */
+    public Builder batchFailingLines(int lines) {
+      if (lines < 0) {
+        throw new IllegalArgumentException("batchFailingLines must not be negative: " + lines);
+      }
+      this.batchFailingLines = lines;
+      return this;
+    }
+
+    /**
+     * Enqueued tokens per model across the jobs in progress; a job that would exceed it fails
+     * validation with {@code token_limit_exceeded}. 0 (the default) means no limit.
+     */
+    public Builder batchEnqueuedTokenLimit(long tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException(
+            "batchEnqueuedTokenLimit must not be negative: " + tokens);
+      }
+      this.batchEnqueuedTokenLimit = tokens;
+      return this;
+    }
 
     /** The port to bind on 127.0.0.1; 0 (the default) picks a free one. */
     public Builder port(int port) {

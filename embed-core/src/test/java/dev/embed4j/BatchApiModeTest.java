@@ -1,0 +1,296 @@
+package dev.embed4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.embed4j.emulator.EmbeddingEmulator;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link RunMode#BATCH_API} end to end against the emulator's files and batches endpoints, on
+ * accelerated time: an emulated hour passes in a tenth of a second.
+ */
+class BatchApiModeTest {
+  private static final String MODEL = "text-embedding-3-small";
+  private final List<AutoCloseable> closing = new ArrayList<>();
+  private final List<String> statuses = Collections.synchronizedList(new ArrayList<>());
+  private final CountDownLatch inProgress = new CountDownLatch(1);
+
+  @TempDir Path stateDir;
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closing.size() - 1; i >= 0; i--) {
+      closing.get(i).close();
+    }
+  }
+
+  private EmbeddingEmulator emulator(EmbeddingEmulator.Builder b) {
+    EmbeddingEmulator emu = b.batchTimeScale(36_000).start();
+    closing.add(emu);
+    return emu;
+  }
+
+  private Embedder.Builder builder(EmbeddingEmulator emu) {
+    return Embedder.builder()
+        .model(MODEL)
+        .apiKey("sk-emulator")
+        .baseUrl(emu.baseUrl())
+        .mode(RunMode.BATCH_API)
+        .batchSize(16)
+        .batchPollInterval(Duration.ofMillis(10))
+        .batchMaxPollInterval(Duration.ofMillis(40))
+        .initialBackoff(Duration.ofMillis(10))
+        .listener(
+            new EmbedListener() {
+              @Override
+              public void batchJobUpdated(
+                  String runId, String jobId, String status, int done, int failed, int total) {
+                statuses.add(status);
+                if (status.equals("in_progress")) {
+                  inProgress.countDown();
+                }
+              }
+            });
+  }
+
+  private Embedder build(Embedder.Builder b) {
+    Embedder e = b.build();
+    closing.add(e);
+    return e;
+  }
+
+  static List<String> texts(int n) {
+    return IntStream.range(0, n).mapToObj(i -> "Backfill chunk " + i + " of the archive.").toList();
+  }
+
+  private static void assertVectorsOf(EmbeddingRun run) {
+    for (int i = 0; i < run.size(); i++) {
+      if (run.isEmbedded(i)) {
+        assertThat(run.vector(i))
+            .as("vector of input %d", i)
+            .containsExactly(EmbeddingEmulator.expectedVector(MODEL, null, run.texts().get(i)));
+      }
+    }
+  }
+
+  @Test
+  void outOfOrderLinesLandAtTheirIndexPricedAtTheBatchRateTheEmulatorBilled() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .shuffleOrder(true)
+                .batchTimes(Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(1)));
+    Embedder embedder = build(builder(emu));
+    List<String> texts = texts(500);
+
+    EmbeddingRun run = embedder.embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(run.batches()).hasSize(32);
+    assertThat(emu.stats().filesUploaded()).isEqualTo(1);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+    assertThat(emu.stats().requests(200)).isGreaterThan(0);
+    assertThat(emu.stats().tokensBilled()).as("nothing went to the realtime endpoint").isZero();
+    assertThat(run.tokens()).isEqualTo(emu.stats().batchTokensBilled());
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+    assertThat(run.cost())
+        .isEqualByComparingTo(
+            new BigDecimal("0.01").multiply(BigDecimal.valueOf(run.tokens())).movePointLeft(6));
+    assertThat(embedder.totalCost()).isEqualByComparingTo(run.cost());
+    assertThat(statuses)
+        .containsSubsequence("validating", "in_progress", "finalizing", "completed");
+  }
+
+  @Test
+  void theEnqueuedTokenLimitSplitsTheRunIntoJobsSubmittedOneAfterAnother() {
+    List<String> texts = texts(300);
+    long total = texts.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum();
+    long limit = total / 3 + 50;
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchEnqueuedTokenLimit(limit)
+                .batchTimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(10)));
+    Embedder embedder = build(builder(emu).batchEnqueuedTokenLimit(limit));
+
+    EmbeddingRun run = embedder.embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().batchesCreated()).as("jobs within the limit").isGreaterThanOrEqualTo(3);
+    assertThat(statuses).doesNotContain("failed");
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+  }
+
+  @Test
+  void failedLinesGoIntoANewJob() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchFailingLines(3)
+                .batchTimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(10)));
+    Embedder embedder = build(builder(emu));
+
+    EmbeddingRun run = embedder.embed(texts(200));
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(2);
+    assertThat(run.retries()).isEqualTo(3);
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+  }
+
+  @Test
+  void failedLinesCanBeRetriedInRealtimeAtTheRealtimePrice() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchFailingLines(2)
+                .batchTimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(10)));
+    Embedder embedder = build(builder(emu).batchRetryRealtime(true));
+
+    EmbeddingRun run = embedder.embed(texts(200));
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+    assertThat(emu.stats().tokensBilled()).isPositive();
+    BigDecimal realtime =
+        new BigDecimal("0.02")
+            .multiply(BigDecimal.valueOf(emu.stats().tokensBilled()))
+            .movePointLeft(6);
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled().add(realtime));
+  }
+
+  @Test
+  void anExpiredJobKeepsItsPartialOutputAndNamesWhatExpired() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(48), Duration.ofMinutes(1)));
+    Embedder embedder = build(builder(emu).maxAttempts(1));
+
+    EmbeddingRun run = embedder.embed(texts(320));
+
+    assertThat(statuses).contains("expired");
+    assertThat(run.isComplete()).isFalse();
+    assertThat(run.failedBatches()).isNotEmpty();
+    assertThat(run.failedBatches().size()).isLessThan(run.batches().size());
+    assertThat(run.failedBatches())
+        .allSatisfy(
+            b -> assertThat(b.error().orElseThrow().getMessage()).contains("batch_expired"));
+    assertVectorsOf(run);
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+    assertThat(run.cost()).isPositive();
+  }
+
+  @Test
+  void aJobThatFailsValidationFailsItsBatchesWithTheReason() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchEnqueuedTokenLimit(100)
+                .batchTimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(10)));
+    Embedder embedder = build(builder(emu));
+
+    EmbeddingRun run = embedder.embed(texts(100));
+
+    assertThat(statuses).containsSubsequence("validating", "failed");
+    assertThat(run.failedBatches()).hasSize(run.batches().size());
+    assertThat(run.failedBatches().get(0).error().orElseThrow().getMessage())
+        .contains("token_limit_exceeded")
+        .contains("batchEnqueuedTokenLimit");
+    assertThat(run.cost()).isEqualByComparingTo(BigDecimal.ZERO);
+  }
+
+  @Test
+  void cancellingTheRunCancelsTheJob() throws Exception {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(20), Duration.ofMinutes(1)));
+    Embedder embedder = build(builder(emu));
+    CompletableFuture<EmbeddingRun> future = embedder.embedAsync(texts(100));
+    assertThat(inProgress.await(10, TimeUnit.SECONDS)).isTrue();
+
+    future.cancel(true);
+
+    for (int i = 0; i < 500 && emu.stats().batchesCancelled() == 0; i++) {
+      Thread.sleep(10);
+    }
+    assertThat(emu.stats().batchesCancelled()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewEmbedderWithTheStateDirectoryCollectsTheJobAnOldOneSubmitted() throws Exception {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .shuffleOrder(true)
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(6), Duration.ofMinutes(1)));
+    List<String> texts = texts(240);
+    Embedder first = builder(emu).batchStateDirectory(stateDir).build();
+    CompletableFuture<EmbeddingRun> abandoned = first.embedAsync(texts);
+    assertThat(inProgress.await(10, TimeUnit.SECONDS)).isTrue();
+    first.close(); // the JVM goes away: the job keeps running at OpenAI
+    assertThat(abandoned.get(10, TimeUnit.SECONDS).stopReason())
+        .contains(StopReason.EMBEDDER_CLOSED);
+    List<Path> saved;
+    try (var files = Files.list(stateDir)) {
+      saved = files.collect(Collectors.toList());
+    }
+    assertThat(saved).hasSize(1);
+    assertThat(Files.readString(saved.get(0))).contains("batch_");
+
+    Embedder second =
+        build(
+            Embedder.builder()
+                .model(MODEL)
+                .apiKey("sk-emulator")
+                .baseUrl(emu.baseUrl())
+                .mode(RunMode.BATCH_API)
+                .batchSize(16)
+                .batchPollInterval(Duration.ofMillis(10))
+                .batchMaxPollInterval(Duration.ofMillis(40))
+                .batchStateDirectory(stateDir));
+    EmbeddingRun run = second.embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().filesUploaded()).as("nothing submitted twice").isEqualTo(1);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+    try (var files = Files.list(stateDir)) {
+      assertThat(files.count()).as("the state is deleted when the run ends").isZero();
+    }
+  }
+
+  @Test
+  void batchApiModeIsForOpenAiModelsOnly() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                Embedder.builder()
+                    .model("embed-v4.0")
+                    .apiKey("co-key")
+                    .mode(RunMode.BATCH_API)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("BATCH_API")
+        .hasMessageContaining("not an OpenAI model");
+  }
+}
