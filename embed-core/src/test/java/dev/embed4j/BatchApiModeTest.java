@@ -39,7 +39,11 @@ class BatchApiModeTest {
   }
 
   private EmbeddingEmulator emulator(EmbeddingEmulator.Builder b) {
-    EmbeddingEmulator emu = b.batchTimeScale(36_000).start();
+    return emulator(b, 36_000);
+  }
+
+  private EmbeddingEmulator emulator(EmbeddingEmulator.Builder b, double scale) {
+    EmbeddingEmulator emu = b.batchTimeScale(scale).start();
     closing.add(emu);
     return emu;
   }
@@ -93,6 +97,7 @@ class BatchApiModeTest {
         emulator(
             EmbeddingEmulator.builder()
                 .shuffleOrder(true)
+                .batchStepwise(true)
                 .batchTimes(Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(1)));
     Embedder embedder = build(builder(emu));
     List<String> texts = texts(500);
@@ -211,6 +216,7 @@ class BatchApiModeTest {
     EmbeddingRun run = embedder.embed(texts(100));
 
     assertThat(statuses).containsSubsequence("validating", "failed");
+    assertThat(statuses).doesNotContain("in_progress");
     assertThat(run.failedBatches()).hasSize(run.batches().size());
     assertThat(run.failedBatches().get(0).error().orElseThrow().getMessage())
         .contains("token_limit_exceeded")
@@ -223,7 +229,9 @@ class BatchApiModeTest {
     EmbeddingEmulator emu =
         emulator(
             EmbeddingEmulator.builder()
-                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(20), Duration.ofMinutes(1)));
+                .batchStepwise(true)
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(20), Duration.ofMinutes(1)),
+            3_600);
     Embedder embedder = build(builder(emu));
     CompletableFuture<EmbeddingRun> future = embedder.embedAsync(texts(100));
     assertThat(inProgress.await(10, TimeUnit.SECONDS)).isTrue();
@@ -234,6 +242,7 @@ class BatchApiModeTest {
       Thread.sleep(10);
     }
     assertThat(emu.stats().batchesCancelled()).isEqualTo(1);
+    assertThat(future).isCancelled();
   }
 
   @Test

@@ -43,6 +43,33 @@ final class BatchApiClient {
       List<String> errorCodes,
       String errorMessage) {
 
+    /** Why a line of this ended job has no answer, for the batch it carried. */
+    Embed4jException unanswered(Batch b, String provider, dev.embed4j.ModelSpec model) {
+      boolean overLimit = errorCodes.contains("token_limit_exceeded");
+      String why =
+          switch (status) {
+            case "failed" -> "failed validation: " + errorMessage;
+            case "expired" -> "expired before this line was answered";
+            case "cancelled" -> "was cancelled before this line was answered";
+            default -> "ended " + status + " without an answer for this line";
+          };
+      return ProviderException.builder(provider, model.id())
+          .errorCode(errorCodes.isEmpty() ? null : errorCodes.get(0))
+          .retryable(status.equals("expired") || overLimit)
+          .build(
+              "Batch "
+                  + b.id()
+                  + " (inputs "
+                  + b.describeIndices()
+                  + ") not embedded: Batch API job "
+                  + id
+                  + " "
+                  + why
+                  + (overLimit
+                      ? ". Set batchEnqueuedTokenLimit to your account's limit for " + model.name()
+                      : ""));
+    }
+
     boolean ended() {
       return switch (status) {
         case "completed", "failed", "expired", "cancelled" -> true;

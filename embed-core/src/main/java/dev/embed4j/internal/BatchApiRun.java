@@ -1,6 +1,5 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.BatchOutcome;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.ModelSpec;
@@ -50,14 +49,11 @@ final class BatchApiRun {
   private final String key;
   private final List<Batch> batches;
   private final Map<Integer, Batch> byId = new HashMap<>();
-  private final Map<Integer, BatchOutcome> outcomes = new LinkedHashMap<>();
-  private final Map<Integer, Integer> attempts = new HashMap<>();
-  private final ResultSink.InMemory sink;
+  private final BatchLedger ledger;
   private final BatchApiClient client;
   private final Deque<List<Batch>> pending = new ArrayDeque<>();
   private final Map<String, Active> active = new LinkedHashMap<>();
   private final RunFuture future = new RunFuture();
-  private final long startNanos = System.nanoTime();
 
   /** A submitted job and what was last seen of it. */
   private static final class Active {
@@ -97,14 +93,7 @@ final class BatchApiRun {
         BatchState.open(settings.batchStateDirectory, key, model.id(), settings.dims, texts.size());
     this.batches = state.batches(planned, prepared.tokens());
     batches.forEach(b -> byId.put(b.id(), b));
-    this.sink = new ResultSink.InMemory(texts.size());
-    if (previous != null) {
-      for (int i = 0; i < texts.size(); i++) {
-        if (previous.isEmbedded(i)) {
-          sink.keep(i, previous.vector(i));
-        }
-      }
-    }
+    this.ledger = new BatchLedger(id, model, context.listeners(), texts.size(), previous);
     HttpCall http = settings.builtIn.http(context.resources().httpClient(settings), settings.key);
     this.client =
         new BatchApiClient(
@@ -185,24 +174,15 @@ final class BatchApiRun {
 
   /** Picks up the jobs of a saved state: each batch belongs to the last job that holds it. */
   private void resume() {
-    Map<Integer, BatchState.Job> owner = new HashMap<>();
+    ledger.sent(state.sends());
+    Map<String, List<Integer>> owned = state.owners();
     for (BatchState.Job j : state.data.jobs) {
-      j.batches.forEach(b -> owner.put(b, j));
-      j.batches.forEach(b -> attempts.merge(b, 1, Integer::sum));
-    }
-    List<Batch> unsent = new ArrayList<>();
-    for (Batch b : batches) {
-      if (!owner.containsKey(b.id())) {
-        unsent.add(b);
+      List<Integer> mine = owned.get(j.id);
+      if (mine != null) {
+        active.put(j.id, new Active(j, mine.stream().map(byId::get).toList()));
       }
     }
-    for (BatchState.Job j : state.data.jobs) {
-      List<Batch> owned = new ArrayList<>();
-      j.batches.stream().filter(b -> owner.get(b) == j).forEach(b -> owned.add(byId.get(b)));
-      if (!owned.isEmpty()) {
-        active.put(j.id, new Active(j, owned));
-      }
-    }
+    List<Batch> unsent = batches.stream().filter(b -> !ledger.wasSent(b)).toList();
     log.info(
         "Run {} resumes Batch API run {} from {}: {} jobs, {} batches not yet sent",
         id,
@@ -226,7 +206,7 @@ final class BatchApiRun {
       byte[] file = BatchJobs.write(next, sendTexts, settings, key);
       String fileId = client.upload(file, "embed4j-" + key + ".jsonl");
       BatchApiClient.Job job = client.create(fileId, Map.of("embed4j_run", id, "embed4j_key", key));
-      next.forEach(b -> attempts.merge(b.id(), 1, Integer::sum));
+      ledger.sent(next, 1);
       Active a = new Active(state.add(job.id(), fileId, next), next);
       a.seen = job;
       active.put(job.id(), a);
@@ -242,7 +222,17 @@ final class BatchApiRun {
       if (control.stopped() != null) {
         return changed;
       }
-      BatchApiClient.Job job = client.retrieve(a.job.id);
+      BatchApiClient.Job job;
+      try {
+        job = client.retrieve(a.job.id);
+      } catch (Embed4jException e) {
+        if (!e.isRetryable() || control.isAborted()) {
+          throw e;
+        }
+        // A day-long wait outlives network trouble: look again at the next poll.
+        log.warn("Run {} could not look at Batch API job {}: {}", id, a.job.id, e.getMessage());
+        continue;
+      }
       BatchApiClient.Job before = a.seen;
       a.seen = job;
       if (before == null
@@ -297,26 +287,25 @@ final class BatchApiRun {
         && job.errorCodes().contains("token_limit_exceeded")
         && !active.isEmpty()) {
       // Refused for the tokens other jobs hold: submit again once one has ended.
-      a.batches.forEach(b -> attempts.merge(b.id(), -1, Integer::sum));
+      ledger.sent(a.batches, -1);
       pending.addLast(a.batches);
       return;
     }
     for (Batch b : open.values()) {
-      failed.put(b.id(), jobFailure(b, job));
+      failed.put(b.id(), job.unanswered(b, context.provider().id(), model));
     }
     List<Batch> retry = new ArrayList<>();
     for (Map.Entry<Integer, Embed4jException> e : failed.entrySet()) {
       Batch b = byId.get(e.getKey());
-      RetryPolicy.Decision d =
-          context.policy().decide(e.getValue(), attempts.getOrDefault(b.id(), 1));
+      RetryPolicy.Decision d = context.policy().decide(e.getValue(), ledger.attempts(b));
       if (d.retry() && control.stopped() == null) {
         context
             .listeners()
             .retryScheduled(
-                id, model.id(), b.id(), attempts.get(b.id()), Duration.ZERO, e.getValue());
+                id, model.id(), b.id(), ledger.attempts(b), Duration.ZERO, e.getValue());
         retry.add(b);
       } else {
-        fail(b, e.getValue());
+        ledger.failed(b, e.getValue());
       }
     }
     if (retry.isEmpty()) {
@@ -329,33 +318,6 @@ final class BatchApiRun {
     }
   }
 
-  private Embed4jException jobFailure(Batch b, BatchApiClient.Job job) {
-    String why =
-        switch (job.status()) {
-          case "failed" -> "failed validation: " + job.errorMessage();
-          case "expired" -> "expired before this line was answered";
-          case "cancelled" -> "was cancelled before this line was answered";
-          default -> "ended " + job.status() + " without an answer for this line";
-        };
-    boolean retryable =
-        !job.status().equals("failed") || job.errorCodes().contains("token_limit_exceeded");
-    return dev.embed4j.ProviderException.builder(context.provider().id(), model.id())
-        .errorCode(job.errorCodes().isEmpty() ? null : job.errorCodes().get(0))
-        .retryable(retryable && !job.status().equals("cancelled"))
-        .build(
-            "Batch "
-                + b.id()
-                + " (inputs "
-                + b.describeIndices()
-                + ") not embedded: Batch API job "
-                + job.id()
-                + " "
-                + why
-                + (job.errorCodes().contains("token_limit_exceeded")
-                    ? ". Set batchEnqueuedTokenLimit to your account's limit for " + model.name()
-                    : ""));
-  }
-
   private void succeeded(Batch b, HttpCall.Decoded decoded) {
     Embed4jException unusable =
         ReplyCheck.unusable(
@@ -365,84 +327,33 @@ final class BatchApiRun {
             context.provider().id(),
             model);
     if (unusable != null) {
-      fail(b, unusable);
+      ledger.failed(b, unusable);
       return;
     }
     long tokens = decoded.tokens() >= 0 ? decoded.tokens() : b.tokens();
-    sink.accept(b, decoded.vectors());
-    end(
-        BatchResult.succeeded(
-            id,
-            model.id(),
-            b,
-            decoded.vectors(),
-            tokens,
-            model.batchCost(tokens),
-            attemptsOf(b),
-            since(startNanos)));
+    ledger.succeeded(b, decoded.vectors(), tokens, model.batchCost(tokens));
   }
 
   /** A failed line sent again through {@code /v1/embeddings}, at the realtime price. */
   private void realtime(Batch b) {
-    BatchRequest request = new BatchRequest(b, sendTexts, settings, control);
-    for (int attempt = 1; ; attempt++) {
-      Embed4jException failure;
-      EmbeddingProvider.Result result = null;
-      try {
-        result = context.provider().embed(request);
-        failure = ReplyCheck.unusable(result, b, settings.dims, context.provider().id(), model);
-      } catch (Exception e) {
-        failure = ReplyCheck.failure(e, context.provider().id(), model, b, control);
-      }
-      if (failure == null) {
-        long tokens = result.tokens() >= 0 ? result.tokens() : b.tokens();
-        sink.accept(b, result.vectors());
-        end(
-            BatchResult.succeeded(
-                id,
-                model.id(),
-                b,
-                result.vectors(),
-                tokens,
-                model.cost(tokens),
-                attemptsOf(b),
-                since(startNanos)));
-        return;
-      }
-      RetryPolicy.Decision d = context.policy().decide(failure, attempt);
-      if (!d.retry() || !control.sleep(d.delay().toNanos())) {
-        fail(b, control.isAborted() ? control.stopped() : failure);
-        return;
-      }
-    }
-  }
-
-  private BatchResult.Attempts attemptsOf(Batch b) {
-    int n = Math.max(1, attempts.getOrDefault(b.id(), 1));
-    return new BatchResult.Attempts(n, n - 1, 0);
-  }
-
-  private void fail(Batch b, Embed4jException error) {
-    end(BatchResult.failed(id, model.id(), b, attemptsOf(b), since(startNanos), error));
-  }
-
-  private void end(BatchOutcome outcome) {
-    if (outcomes.putIfAbsent(outcome.id(), outcome) != null) {
-      return;
-    }
-    if (outcome.succeeded()) {
-      context.listeners().batchSucceeded(outcome);
-    } else {
-      context.listeners().batchFailed(outcome);
+    try {
+      EmbeddingProvider.Result result = RealtimeRetry.send(context, b, sendTexts, control);
+      long tokens = result.tokens() >= 0 ? result.tokens() : b.tokens();
+      ledger.succeeded(b, result.vectors(), tokens, model.cost(tokens));
+    } catch (Embed4jException e) {
+      ledger.failed(b, e);
     }
   }
 
   private void finish() {
     control.finished();
     Embed4jException stopped = control.stopped();
-    boolean keepJobs =
-        stopped != null && stopped.stopReason().orElse(null) == StopReason.EMBEDDER_CLOSED;
-    if (stopped != null && !keepJobs) {
+    StopReason reason = stopped == null ? null : stopped.stopReason().orElse(null);
+    // Cancelled or past its deadline: the jobs are cancelled. Otherwise (embedder closed, a failure
+    // of ours) jobs still running are left to a later call with the same state directory.
+    boolean cancelJobs = reason == StopReason.CANCELLED || reason == StopReason.DEADLINE_PASSED;
+    boolean keepJobs = !active.isEmpty() && !cancelJobs;
+    if (cancelJobs) {
       for (Active a : active.values()) {
         try {
           updated(client.cancel(a.job.id));
@@ -452,8 +363,8 @@ final class BatchApiRun {
       }
     }
     for (Batch b : batches) {
-      if (!outcomes.containsKey(b.id())) {
-        fail(
+      if (!ledger.ended(b)) {
+        ledger.failed(
             b,
             stopped != null
                 ? stopped
@@ -462,11 +373,15 @@ final class BatchApiRun {
     }
     if (keepJobs) {
       log.info(
-          "Run {} stopped waiting for its Batch API jobs {}; the same call with batchStateDirectory"
-              + " {} resumes them",
+          "Run {} stopped waiting for its Batch API jobs {}; {}",
           id,
           active.keySet(),
-          settings.batchStateDirectory);
+          settings.batchStateDirectory == null
+              ? "they keep running at OpenAI, but without a batchStateDirectory no later run can"
+                  + " collect them"
+              : "the same call with batchStateDirectory "
+                  + settings.batchStateDirectory
+                  + " resumes them");
     } else {
       try {
         state.delete();
@@ -474,26 +389,20 @@ final class BatchApiRun {
         log.warn("Run {} could not delete its Batch API state: {}", id, e.getMessage());
       }
     }
-    List<BatchOutcome> ordered = new ArrayList<>();
-    batches.forEach(b -> ordered.add(outcomes.get(b.id())));
     Run run =
         Run.assemble(
             id,
             settings,
             texts,
-            sink.vectors(),
+            ledger.vectors(),
             previous,
-            ordered,
-            since(startNanos),
+            ledger.outcomes(batches),
+            ledger.since(),
             stopped == null ? null : stopped.stopReason().orElse(null));
     onEnded.accept(this);
     onFinished.accept(run);
     context.listeners().runFinished(run);
     future.complete(run);
-  }
-
-  private static Duration since(long nanos) {
-    return Duration.ofNanos(System.nanoTime() - nanos);
   }
 
   /** The future handed to the caller: cancelling it cancels the run and its jobs. */

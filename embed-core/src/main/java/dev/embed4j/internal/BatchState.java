@@ -140,6 +140,22 @@ final class BatchState {
     return out;
   }
 
+  /** For each job, the batches it holds that no later job holds (job order). */
+  Map<String, List<Integer>> owners() {
+    Map<Integer, String> owner = new LinkedHashMap<>();
+    data.jobs.forEach(j -> j.batches.forEach(b -> owner.put(b, j.id)));
+    Map<String, List<Integer>> out = new LinkedHashMap<>();
+    owner.forEach((b, j) -> out.computeIfAbsent(j, k -> new ArrayList<>()).add(b));
+    return out;
+  }
+
+  /** For each batch sent, how many jobs it went into. */
+  Map<Integer, Integer> sends() {
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    data.jobs.forEach(j -> j.batches.forEach(b -> out.merge(b, 1, Integer::sum)));
+    return out;
+  }
+
   Job add(String id, String inputFileId, List<Batch> batches) {
     Job j = new Job();
     j.id = id;

@@ -39,7 +39,8 @@ final class BatchEndpoint extends Endpoint {
       long finalizingNanos,
       double scale,
       int failingLines,
-      long enqueuedTokenLimit) {}
+      long enqueuedTokenLimit,
+      boolean stepwise) {}
 
   /** Stored files, by id. */
   final class Files {
@@ -226,7 +227,7 @@ final class BatchEndpoint extends Endpoint {
             return;
           }
           validate(job, at);
-          if (job.status.equals("failed")) {
+          if (job.status.equals("failed") || timing.stepwise()) {
             return;
           }
         }
@@ -247,6 +248,9 @@ final class BatchEndpoint extends Endpoint {
           job.status = "finalizing";
           job.finalizingAt = end;
           job.answered = job.lines.size();
+          if (timing.stepwise()) {
+            return;
+          }
         }
         case "finalizing" -> {
           long at = job.finalizingAt + timing.finalizingNanos();

@@ -106,7 +106,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
                 b.batchFinalizing.toNanos(),
                 b.batchTimeScale,
                 b.batchFailingLines,
-                b.batchEnqueuedTokenLimit));
+                b.batchEnqueuedTokenLimit,
+                b.batchStepwise));
     server.createContext(BatchEndpoint.FILES, batches);
     server.createContext(BatchEndpoint.BATCHES, batches);
     AtomicInteger threads = new AtomicInteger();
@@ -293,8 +294,19 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private double batchTimeScale = 1;
     private int batchFailingLines;
     private long batchEnqueuedTokenLimit;
+    private boolean batchStepwise;
 
     private Builder() {}
+
+    /**
+     * Whether a Batch API job moves at most one status further per request to the emulator, so that
+     * a client polling a single job sees every status it passes through however slowly it polls
+     * (default false: the status follows the emulated clock alone).
+     */
+    public Builder batchStepwise(boolean stepwise) {
+      this.batchStepwise = stepwise;
+      return this;
+    }
 
     /**
      * How long, in emulated time, a Batch API job stays {@code validating}, answers its lines
