@@ -289,6 +289,53 @@ class BatchApiModeTest {
     }
   }
 
+  /** The builder both JVMs of the resume test use: same model, batch size and state directory. */
+  static Embedder.Builder resumable(String baseUrl, Path stateDirectory) {
+    return Embedder.builder()
+        .model(MODEL)
+        .apiKey("sk-emulator")
+        .baseUrl(baseUrl)
+        .mode(RunMode.BATCH_API)
+        .batchSize(16)
+        .batchPollInterval(Duration.ofMillis(10))
+        .batchMaxPollInterval(Duration.ofMillis(40))
+        .batchStateDirectory(stateDirectory);
+  }
+
+  @Test
+  void aNewJvmCollectsTheJobAnOldJvmSubmitted() throws Exception {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .shuffleOrder(true)
+                .batchStepwise(true)
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(2), Duration.ofMinutes(1)));
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BatchApiResumeChild.class.getName(),
+                emu.baseUrl(),
+                stateDir.toString(),
+                "160")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).as("the child saw its job in progress").isZero();
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+
+    Embedder embedder = build(resumable(emu.baseUrl(), stateDir));
+    EmbeddingRun run = embedder.embed(texts(160));
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().filesUploaded()).as("nothing submitted twice").isEqualTo(1);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+  }
+
   @Test
   void batchApiModeIsForOpenAiModelsOnly() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
