@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings}) and
- * the Cohere embed API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
+ * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings}),
+ * OpenAI's Batch API for embeddings ({@code /v1/files}, {@code /v1/batches}) and the Cohere embed
+ * API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
  *
  * <pre>{@code
  * try (EmbeddingEmulator emu = EmbeddingEmulator.builder()
@@ -53,6 +54,20 @@ import java.util.function.LongSupplier;
  * buckets per API key and model (OpenAI) or per API key (Cohere), refilled continuously; a request
  * over either limit gets 429 with {@code retry-after} (and for OpenAI {@code retry-after-ms} and
  * the {@code x-ratelimit-*} headers) and consumes nothing.
+ *
+ * <p><b>Batch API.</b> {@code POST /v1/files} takes a multipart {@code .jsonl} file of purpose
+ * {@code batch} (at most 200 MB), {@code GET /v1/files/{id}/content} returns it; {@code POST
+ * /v1/batches} creates a {@code /v1/embeddings} job with completion window {@code 24h}, {@code GET
+ * /v1/batches/{id}} shows it, {@code POST /v1/batches/{id}/cancel} cancels it. Jobs go through
+ * OpenAI's statuses on an emulated clock ({@link Builder#batchTimes}, {@link
+ * Builder#batchTimeScale}): {@code validating}, then {@code failed} (a bad line, over 50,000
+ * requests or embedding inputs, over {@link Builder#batchEnqueuedTokenLimit}) or {@code
+ * in_progress} with growing {@code request_counts}, {@code finalizing}, {@code completed}; {@code
+ * expired} with partial output when processing outlasts the 24-hour window; {@code cancelling},
+ * {@code cancelled}. Each line is answered as {@code /v1/embeddings} would answer its body (faults
+ * and rate limits aside; {@link Builder#batchFailingLines} injects failed lines), output lines in
+ * random order with {@link Builder#shuffleOrder}, and billed at the batch price when the job ends
+ * ({@link Stats#batchTokensBilled()}, {@link Stats#batchDollarsBilled()}).
  *
  * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds the
  * loopback address only. {@link #close()} stops it and interrupts replies in progress.
