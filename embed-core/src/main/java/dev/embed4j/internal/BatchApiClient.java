@@ -112,7 +112,7 @@ final class BatchApiClient {
             .addFormDataPart("purpose", "batch")
             .addFormDataPart("file", filename, RequestBody.create(jsonl, JSONL))
             .build();
-    return text(call(new Request.Builder().url(files).post(body), true, true), "id");
+    return text(call(new Request.Builder().url(files).post(body), true, Retry.ALWAYS), "id");
   }
 
   /** Creates a job over an uploaded file. */
@@ -124,17 +124,18 @@ final class BatchApiClient {
     ObjectNode meta = root.putObject("metadata");
     metadata.forEach(meta::put);
     RequestBody body = RequestBody.create(root.toString(), HttpCall.JSON);
-    return job(call(new Request.Builder().url(batches).post(body), false, true));
+    // A job created twice is billed twice: a call that may have reached OpenAI is not repeated.
+    return job(call(new Request.Builder().url(batches).post(body), false, Retry.IF_ANSWERED));
   }
 
   Job retrieve(String id) {
-    return job(call(new Request.Builder().url(job(id, null)).get(), false, true));
+    return job(call(new Request.Builder().url(job(id, null)).get(), false, Retry.ALWAYS));
   }
 
   /** Asks OpenAI to cancel a job: one attempt, as the run is being stopped. */
   Job cancel(String id) {
     RequestBody empty = RequestBody.create(new byte[0], HttpCall.JSON);
-    return job(call(new Request.Builder().url(job(id, "cancel")).post(empty), false, false));
+    return job(call(new Request.Builder().url(job(id, "cancel")).post(empty), false, Retry.NEVER));
   }
 
   /** Streams the content of a file to {@code reader}, retrying a failed download whole. */
@@ -163,19 +164,37 @@ final class BatchApiClient {
     return action == null ? b.build() : b.addPathSegment(action).build();
   }
 
-  private JsonNode call(Request.Builder request, boolean transfer, boolean retry) {
+  /** Which failures a call is repeated after. */
+  private enum Retry {
+    ALWAYS,
+    /** Only after an error reply: otherwise the request may have been carried out. */
+    IF_ANSWERED,
+    NEVER
+  }
+
+  private JsonNode call(Request.Builder request, boolean transfer, Retry retry) {
     Request r = http.authorized(request);
     for (int attempt = 1; ; attempt++) {
       Embed4jException failure;
+      boolean refused = false; // an error reply: the request was not carried out
       try (Response response = (transfer ? transfers : http.client()).newCall(r).execute()) {
         if (response.isSuccessful()) {
           return MAPPER.readTree(response.body().byteStream());
         }
+        refused = true;
         failure = ErrorMapping.fromReply(http.provider(), model, response);
       } catch (IOException e) {
-        failure = transportFailure(r.method() + " " + r.url().encodedPath(), e);
+        failure =
+            transportFailure(
+                r.method()
+                    + " "
+                    + r.url().encodedPath()
+                    + (retry != Retry.IF_ANSWERED
+                        ? ""
+                        : " (it may have been carried out: look for the job among your batches)"),
+                e);
       }
-      if (!retry) {
+      if (retry == Retry.NEVER || (retry == Retry.IF_ANSWERED && !refused)) {
         throw failure;
       }
       pause(failure, attempt);
