@@ -246,6 +246,43 @@ class BatchApiModeTest {
   }
 
   @Test
+  void aRunPastItsDeadlineCancelsItsJob() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(20), Duration.ofMinutes(1)),
+            3_600);
+    Embedder embedder = build(builder(emu).runTimeout(Duration.ofMillis(500)));
+
+    EmbeddingRun run = embedder.embed(texts(50));
+
+    assertThat(run.stopReason()).contains(StopReason.DEADLINE_PASSED);
+    assertThat(run.failedBatches()).hasSize(run.batches().size());
+    assertThat(emu.stats().batchesCancelled()).isEqualTo(1);
+    assertThat(statuses).contains("cancelling");
+  }
+
+  @Test
+  void transientErrorsOfTheFilesAndBatchesEndpointsAreRetried() {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchTimes(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1)));
+    String overloaded =
+        "{\"error\":{\"message\":\"The server is overloaded.\",\"type\":\"server_error\","
+            + "\"param\":null,\"code\":null}}";
+    emu.failNext(3, 503, overloaded); // the upload: three times, then it goes through
+    Embedder embedder = build(builder(emu));
+
+    EmbeddingRun run = embedder.embed(texts(40));
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().requests(503)).isEqualTo(3);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+  }
+
+  @Test
   void aNewEmbedderWithTheStateDirectoryCollectsTheJobAnOldOneSubmitted() throws Exception {
     EmbeddingEmulator emu =
         emulator(
