@@ -88,7 +88,10 @@ public final class Embedder implements AutoCloseable {
     return Engine.await(engine.start(previous.texts(), previous));
   }
 
-  /** A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent. */
+  /**
+   * A dry run: tokens, batches and cost from the tokenizer and the price list (the Batch API price
+   * in {@link RunMode#BATCH_API}); nothing is sent.
+   */
   public CostEstimate estimate(List<String> texts) {
     return engine.estimate(texts);
   }

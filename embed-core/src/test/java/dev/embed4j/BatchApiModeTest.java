@@ -117,6 +117,9 @@ class BatchApiModeTest {
         .isEqualByComparingTo(
             new BigDecimal("0.01").multiply(BigDecimal.valueOf(run.tokens())).movePointLeft(6));
     assertThat(embedder.totalCost()).isEqualByComparingTo(run.cost());
+    assertThat(embedder.estimate(texts).cost())
+        .as("the dry run prices at the batch rate")
+        .isEqualByComparingTo(run.cost());
     assertThat(statuses)
         .containsSubsequence("validating", "in_progress", "finalizing", "completed");
   }

@@ -200,7 +200,9 @@ public final class Engine {
         batches,
         tokens,
         settings.model.hasExactTokenizer(),
-        settings.model.cost(tokens));
+        settings.mode == RunMode.BATCH_API // Batch API mode: its price
+            ? settings.model.batchCost(tokens)
+            : settings.model.cost(tokens));
   }
 
   /** Blocks for a run, cancelling it if the waiting thread is interrupted. */
