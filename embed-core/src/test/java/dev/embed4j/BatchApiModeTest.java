@@ -170,7 +170,7 @@ class BatchApiModeTest {
             EmbeddingEmulator.builder()
                 .batchFailingLines(2)
                 .batchTimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(10)));
-    Embedder embedder = build(builder(emu).batchRetryRealtime(true));
+    Embedder embedder = build(builder(emu).batchRetryRealtime(true).showProgress(true));
 
     EmbeddingRun run = embedder.embed(texts(200));
 

@@ -10,6 +10,7 @@ import dev.embed4j.emulator.EmbeddingEmulator;
 import dev.embed4j.internal.Settings;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
 import dev.embed4j.springai.SpringAiEmbeddingModel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.embedding.EmbeddingRequest;
 import org.springframework.ai.embedding.EmbeddingResponse;
@@ -181,7 +183,7 @@ class Embed4jAutoConfigurationTests {
   }
 
   @Test
-  void modeBatchApi_sendsTheEmbedderThroughTheBatchApiAtItsPrice() {
+  void modeBatchApi_sendsTheEmbedderThroughTheBatchApiAtItsPrice(@TempDir Path stateDir) {
     try (EmbeddingEmulator batches =
         EmbeddingEmulator.builder()
             .batchTimes(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1))
@@ -192,6 +194,9 @@ class Embed4jAutoConfigurationTests {
               "embed4j.openai.api-key=test-key",
               "embed4j.openai.base-url=" + batches.baseUrl(),
               "embed4j.mode=batch-api",
+              "embed4j.batch-api.state-directory=" + stateDir,
+              "embed4j.batch-api.enqueued-token-limit=1000000",
+              "embed4j.batch-api.retry-realtime=true",
               "embed4j.batch-api.poll-interval=10ms",
               "embed4j.batch-api.max-poll-interval=20ms")
           .run(
@@ -203,6 +208,7 @@ class Embed4jAutoConfigurationTests {
                 assertThat(batches.stats().batchesCreated()).isEqualTo(1);
                 assertThat(batches.stats().tokensBilled()).isZero();
                 assertThat(run.cost()).isEqualByComparingTo(batches.stats().batchDollarsBilled());
+                assertThat(stateDir).as("the run's state is gone once it ended").isEmptyDirectory();
               });
     }
   }
