@@ -362,9 +362,10 @@ public final class Embedder implements AutoCloseable {
      * Spring AI's {@code embed(List)}) then <b>blocks until the jobs end, up to a day</b>; use
      * {@link Embedder#embedAsync(List)} to wait elsewhere. Cancelling the run's future cancels the
      * jobs; closing the embedder leaves them running, to be collected by the same call of a later
-     * embedder with the same {@link #batchStateDirectory}. {@code maxAttempts} bounds the jobs a
-     * batch goes through; {@code requestsPerMinute}, {@code tokensPerMinute} and {@code
-     * maxConcurrentRequests} do not apply (the Batch API has its own pool).
+     * embedder with the same {@link #batchStateDirectory} (without one, nobody could collect them,
+     * so they are cancelled). {@code maxAttempts} bounds the jobs a batch goes through; {@code
+     * requestsPerMinute}, {@code tokensPerMinute} and {@code maxConcurrentRequests} do not apply
+     * (the Batch API has its own pool).
      */
     public Builder mode(RunMode mode) {
       return apply(settings.mode(mode));

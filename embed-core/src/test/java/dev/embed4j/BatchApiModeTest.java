@@ -249,6 +249,24 @@ class BatchApiModeTest {
   }
 
   @Test
+  void closingTheEmbedderWithoutAStateDirectoryCancelsTheJobNobodyCouldCollect() throws Exception {
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchStepwise(true)
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(20), Duration.ofMinutes(1)),
+            3_600);
+    Embedder embedder = builder(emu).build();
+    CompletableFuture<EmbeddingRun> future = embedder.embedAsync(texts(50));
+    assertThat(inProgress.await(10, TimeUnit.SECONDS)).isTrue();
+
+    embedder.close();
+
+    assertThat(emu.stats().batchesCancelled()).isEqualTo(1);
+    assertThat(future.get(10, TimeUnit.SECONDS).stopReason()).contains(StopReason.EMBEDDER_CLOSED);
+  }
+
+  @Test
   void aRunPastItsDeadlineCancelsItsJob() {
     EmbeddingEmulator emu =
         emulator(

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
@@ -52,7 +54,8 @@ final class BatchApiRun {
   private final BatchLedger ledger;
   private final BatchApiClient client;
   private final Deque<List<Batch>> pending = new ArrayDeque<>();
-  private final Map<String, Active> active = new LinkedHashMap<>();
+  private final Map<String, Active> active = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final AtomicBoolean jobsCancelled = new AtomicBoolean();
   private final RunFuture future = new RunFuture();
 
   /** A submitted job and what was last seen of it. */
@@ -102,10 +105,6 @@ final class BatchApiRun {
 
   String id() {
     return id;
-  }
-
-  RunControl control() {
-    return control;
   }
 
   CompletableFuture<EmbeddingRun> future() {
@@ -218,7 +217,7 @@ final class BatchApiRun {
   /** Looks at every job once; whether anything changed. */
   private boolean poll() {
     boolean changed = false;
-    for (Active a : new ArrayList<>(active.values())) {
+    for (Active a : jobs()) {
       if (control.stopped() != null) {
         return changed;
       }
@@ -351,16 +350,14 @@ final class BatchApiRun {
     StopReason reason = stopped == null ? null : stopped.stopReason().orElse(null);
     // Cancelled or past its deadline: the jobs are cancelled. Otherwise (embedder closed, a failure
     // of ours) jobs still running are left to a later call with the same state directory.
-    boolean cancelJobs = reason == StopReason.CANCELLED || reason == StopReason.DEADLINE_PASSED;
+    // Without a state directory nobody could collect them: they are cancelled too.
+    boolean cancelJobs =
+        reason == StopReason.CANCELLED
+            || reason == StopReason.DEADLINE_PASSED
+            || (stopped != null && settings.batchStateDirectory == null);
     boolean keepJobs = !active.isEmpty() && !cancelJobs;
     if (cancelJobs) {
-      for (Active a : active.values()) {
-        try {
-          updated(client.cancel(a.job.id));
-        } catch (RuntimeException e) {
-          log.warn("Run {} could not cancel Batch API job {}: {}", id, a.job.id, e.getMessage());
-        }
-      }
+      cancelJobs();
     }
     for (Batch b : batches) {
       if (!ledger.ended(b)) {
@@ -376,12 +373,9 @@ final class BatchApiRun {
           "Run {} stopped waiting for its Batch API jobs {}; {}",
           id,
           active.keySet(),
-          settings.batchStateDirectory == null
-              ? "they keep running at OpenAI, but without a batchStateDirectory no later run can"
-                  + " collect them"
-              : "the same call with batchStateDirectory "
-                  + settings.batchStateDirectory
-                  + " resumes them");
+          "the same call with batchStateDirectory "
+              + settings.batchStateDirectory
+              + " resumes them");
     } else {
       try {
         state.delete();
@@ -403,6 +397,36 @@ final class BatchApiRun {
     onFinished.accept(run);
     context.listeners().runFinished(run);
     future.complete(run);
+  }
+
+  /**
+   * The embedder is closing: stop waiting. The jobs keep running for a later call with the same
+   * state directory; without one they are cancelled now, while the connections are still open.
+   */
+  void close(String message) {
+    control.abort(StopReason.EMBEDDER_CLOSED, message);
+    if (settings.batchStateDirectory == null) {
+      cancelJobs();
+    }
+  }
+
+  private List<Active> jobs() {
+    synchronized (active) {
+      return new ArrayList<>(active.values());
+    }
+  }
+
+  private void cancelJobs() {
+    if (!jobsCancelled.compareAndSet(false, true)) {
+      return;
+    }
+    for (Active a : jobs()) {
+      try {
+        updated(client.cancel(a.job.id));
+      } catch (RuntimeException e) {
+        log.warn("Run {} could not cancel Batch API job {}: {}", id, a.job.id, e.getMessage());
+      }
+    }
   }
 
   /** The future handed to the caller: cancelling it cancels the run and its jobs. */

@@ -282,14 +282,9 @@ public final class Engine {
               StopReason.EMBEDDER_CLOSED,
               "Not embedded: the embedder was closed while run " + run.id() + " was under way");
     }
-    for (BatchApiRun run : batchRuns) { // Batch API mode: stop waiting, leave the jobs running
-      run.control()
-          .abort(
-              StopReason.EMBEDDER_CLOSED,
-              "Not embedded: the embedder was closed while run "
-                  + run.id()
-                  + " waited for its"
-                  + " Batch API jobs");
+    for (BatchApiRun run : batchRuns) { // Batch API mode: stop waiting (see BatchApiRun.close)
+      run.close(
+          "Not embedded: the embedder was closed while run " + run.id() + " waited for its jobs");
     }
     if (ownsResources) {
       if (settings.provider == null) {
