@@ -395,6 +395,33 @@ class BatchApiModeTest {
   }
 
   @Test
+  void aSavedJobTheServerDoesNotKnowIsSubmittedAgain() throws Exception {
+    List<String> texts = texts(64);
+    try (EmbeddingEmulator gone =
+        EmbeddingEmulator.builder()
+            .batchStepwise(true)
+            .batchTimes(Duration.ofMinutes(1), Duration.ofHours(20), Duration.ofMinutes(1))
+            .batchTimeScale(3_600)
+            .start()) {
+      Embedder first = builder(gone).batchStateDirectory(stateDir).build();
+      first.embedAsync(texts);
+      assertThat(inProgress.await(10, TimeUnit.SECONDS)).isTrue();
+      first.close();
+    }
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .batchTimes(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1)));
+
+    EmbeddingRun run = build(resumable(emu.baseUrl(), stateDir)).embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().requests(404)).isEqualTo(1);
+    assertThat(emu.stats().batchesCreated()).isEqualTo(1);
+  }
+
+  @Test
   void batchApiModeIsForOpenAiModelsOnly() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

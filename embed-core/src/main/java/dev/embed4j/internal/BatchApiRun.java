@@ -3,6 +3,7 @@ package dev.embed4j.internal;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.ProviderException;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.io.UncheckedIOException;
@@ -225,6 +226,15 @@ final class BatchApiRun {
       try {
         job = client.retrieve(a.job.id);
       } catch (Embed4jException e) {
+        if (e instanceof ProviderException && ((ProviderException) e).statusCode() == 404) {
+          // A saved job this key cannot see (deleted, or another project): send its batches again.
+          log.warn(
+              "Run {} cannot find Batch API job {}; its batches go into a new job", id, a.job.id);
+          active.remove(a.job.id);
+          pending.addAll(split(a.batches));
+          changed = true;
+          continue;
+        }
         if (!e.isRetryable() || control.isAborted()) {
           throw e;
         }
