@@ -10,15 +10,19 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
@@ -34,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * again when another has ended. The {@link BatchState} is saved after every change and deleted at
  * the end. Cancelling the run or passing its deadline cancels the jobs; closing the embedder leaves
  * them running for a later resume.
+ *
+ * <p>The batches are planned first, all of them, by the engine's {@link Planner} (so dedupe and the
+ * cache work as in realtime: cache hits and duplicates never go into a job), then counted exactly:
+ * the enqueued-token limit and the bill need the tokenizer's figures, not the planning bounds.
+ * Results go to the run's {@link ResultSink} and {@link Tally} through the {@link BatchLedger}, and
+ * the run is assembled as a realtime list run is.
  */
 final class BatchApiRun {
   private static final Logger log = LoggerFactory.getLogger(BatchApiRun.class);
@@ -42,15 +52,13 @@ final class BatchApiRun {
   private final Settings settings;
   private final ModelSpec model;
   private final String id;
-  private final List<String> texts;
-  private final List<String> sendTexts;
-  private final EmbeddingRun previous;
-  private final Consumer<Run> onFinished;
+  private final Setup setup;
+  private final BiFunction<Duration, StopReason, Run> assemble;
   private final Consumer<BatchApiRun> onEnded;
   private final RunControl control;
   private final BatchState state;
   private final String key;
-  private final List<Batch> batches;
+  private final List<Batch> batches = new ArrayList<>();
   private final Map<Integer, Batch> byId = new HashMap<>();
   private final BatchLedger ledger;
   private final BatchApiClient client;
@@ -73,31 +81,44 @@ final class BatchApiRun {
     }
   }
 
+  /**
+   * What the engine prepared for a list run: its inputs, the positions to send (all, or those a
+   * previous run failed), the first batch id, the per-request token cap, where results go, and the
+   * run's dedupe, cache and cache keys (each null when off).
+   */
+  record Setup(
+      Input[] inputs,
+      int[] order,
+      int firstBatchId,
+      long maxTokens,
+      ResultSink sink,
+      Dedupe dedupe,
+      CacheAccess cache,
+      CacheKeys keys) {}
+
   BatchApiRun(
       Dispatch.Context context,
       String id,
-      Preparation.Prepared prepared,
-      int[] order,
-      List<Batch> planned,
-      EmbeddingRun previous,
-      Consumer<Run> onFinished,
+      RunControl control,
+      Tally tally,
+      Setup setup,
+      BiFunction<Duration, StopReason, Run> assemble,
       Consumer<BatchApiRun> onEnded) {
     this.context = context;
     this.settings = context.settings();
     this.model = settings.model;
     this.id = id;
-    this.texts = prepared.texts();
-    this.sendTexts = prepared.sendTexts();
-    this.previous = previous;
-    this.onFinished = onFinished;
+    this.setup = setup;
+    this.assemble = assemble;
     this.onEnded = onEnded;
-    this.control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    this.key = BatchState.key(settings, sendTexts, order);
+    this.control = control;
+    this.key = BatchState.key(settings, setup.inputs(), setup.order());
     this.state =
-        BatchState.open(settings.batchStateDirectory, key, model.id(), settings.dims, texts.size());
-    this.batches = state.batches(planned, prepared.tokens());
-    batches.forEach(b -> byId.put(b.id(), b));
-    this.ledger = new BatchLedger(id, model, context.listeners(), texts.size(), previous);
+        BatchState.open(
+            settings.batchStateDirectory, key, model.id(), settings.dims, setup.inputs().length);
+    this.ledger =
+        new BatchLedger(
+            id, model, context.listeners(), tally, setup.sink(), setup.dedupe(), setup.cache());
     HttpCall http = settings.builtIn.http(context.resources().httpClient(settings), settings.key);
     this.client =
         new BatchApiClient(
@@ -113,18 +134,6 @@ final class BatchApiRun {
   }
 
   void start() {
-    long tokens = batches.stream().mapToLong(Batch::tokens).sum();
-    context
-        .listeners()
-        .runStarted(
-            id,
-            new Estimate(
-                model.id(),
-                texts.size(),
-                batches.size(),
-                tokens,
-                model.hasExactTokenizer(),
-                model.batchCost(tokens)));
     control.startDeadline(context.resources().timer());
     try {
       context.resources().workers().execute(this::run);
@@ -136,6 +145,19 @@ final class BatchApiRun {
 
   private void run() {
     try {
+      plan();
+      long tokens = batches.stream().mapToLong(Batch::tokens).sum();
+      context
+          .listeners()
+          .runStarted(
+              id,
+              new Estimate(
+                  model.id(),
+                  setup.inputs().length,
+                  batches.size(),
+                  tokens,
+                  model.hasExactTokenizer(),
+                  model.batchCost(tokens)));
       if (state.resumed) {
         resume();
       } else {
@@ -169,7 +191,63 @@ final class BatchApiRun {
 
   private List<List<Batch>> split(List<Batch> list) {
     return BatchJobs.split(
-        list, sendTexts, settings, key, settings.batchEnqueuedTokenLimit, BatchJobs.MAX_BYTES);
+        list, settings, key, settings.batchEnqueuedTokenLimit, BatchJobs.MAX_BYTES);
+  }
+
+  /**
+   * The batches: planned from the inputs, or those of the saved state (whose leaders the dedupe
+   * learns first) plus any planned now from the inputs no saved batch holds (they were cache hits
+   * or duplicates of the JVM that submitted; a hit may since have left the cache).
+   */
+  private void plan() {
+    int[] order = setup.order();
+    int firstId = setup.firstBatchId();
+    if (state.resumed) {
+      batches.addAll(state.saved(setup.inputs()));
+      Set<Integer> held = new HashSet<>();
+      for (Batch b : batches) {
+        for (Input in : b.inputs()) {
+          held.add(in.position);
+          if (setup.dedupe() != null) {
+            setup.dedupe().follows(in);
+          }
+        }
+        firstId = Math.max(firstId, b.id() + 1);
+      }
+      order = Arrays.stream(order).filter(i -> !held.contains(i)).toArray();
+    }
+    Planner planner =
+        new Planner(
+            Sources.of(setup.inputs(), order),
+            setup.dedupe(),
+            setup.cache(),
+            setup.keys(),
+            null,
+            control,
+            settings.batch,
+            setup.maxTokens(),
+            true,
+            firstId);
+    List<Batch> planned = new ArrayList<>();
+    try {
+      Planner.Step step;
+      while ((step = planner.next()) != null) {
+        if (!step.done().isEmpty()) {
+          ledger.reused(step.done());
+        }
+        if (step.batch() != null) {
+          Batch b = step.batch();
+          long exact = b.countedTokens(); // the limit and the bill need the tokenizer's count
+          planned.add(new Batch(b.id(), b.inputs(), exact, exact));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " was interrupted");
+    }
+    state.planned(planned);
+    batches.addAll(planned);
+    batches.forEach(b -> byId.put(b.id(), b));
   }
 
   /** Picks up the jobs of a saved state: each batch belongs to the last job that holds it. */
@@ -203,7 +281,7 @@ final class BatchApiRun {
         return; // wait for a job to end
       }
       pending.poll();
-      byte[] file = BatchJobs.write(next, sendTexts, settings, key);
+      byte[] file = BatchJobs.write(next, settings, key);
       String fileId = client.upload(file, "embed4j-" + key + ".jsonl");
       BatchApiClient.Job job = client.create(fileId, Map.of("embed4j_run", id, "embed4j_key", key));
       ledger.sent(next, 1);
@@ -346,8 +424,8 @@ final class BatchApiRun {
   /** A failed line sent again through {@code /v1/embeddings}, at the realtime price. */
   private void realtime(Batch b) {
     try {
-      EmbeddingProvider.Result result = RealtimeRetry.send(context, b, sendTexts, control);
-      long tokens = result.tokens() >= 0 ? result.tokens() : b.tokens();
+      EmbeddingProvider.Result result = RealtimeRetry.send(context, b, control);
+      long tokens = result.tokens() >= 0 ? result.tokens() : b.countedTokens();
       ledger.succeeded(b, result.vectors(), tokens, model.cost(tokens));
     } catch (Embed4jException e) {
       ledger.failed(b, e);
@@ -393,18 +471,8 @@ final class BatchApiRun {
         log.warn("Run {} could not delete its Batch API state: {}", id, e.getMessage());
       }
     }
-    Run run =
-        Run.assemble(
-            id,
-            settings,
-            texts,
-            ledger.vectors(),
-            previous,
-            ledger.outcomes(batches),
-            ledger.since(),
-            stopped == null ? null : stopped.stopReason().orElse(null));
+    Run run = assemble.apply(ledger.since(), reason);
     onEnded.accept(this);
-    onFinished.accept(run);
     context.listeners().runFinished(run);
     future.complete(run);
   }

@@ -24,20 +24,15 @@ final class BatchJobs {
 
   /** The batches of each job, in order. */
   static List<List<Batch>> split(
-      List<Batch> batches,
-      List<String> sendTexts,
-      Settings settings,
-      String runKey,
-      long maxTokens,
-      long maxBytes) {
+      List<Batch> batches, Settings settings, String runKey, long maxTokens, long maxBytes) {
     List<List<Batch>> jobs = new ArrayList<>();
     List<Batch> current = new ArrayList<>();
     long bytes = 0;
     long tokens = 0;
     int inputs = 0;
     for (Batch b : batches) {
-      long lineBytes = line(b, sendTexts, settings, runKey).length;
-      int n = b.indices().length;
+      long lineBytes = line(b, settings, runKey).length;
+      int n = b.size();
       boolean full =
           current.size() == MAX_REQUESTS
               || inputs + n > MAX_INPUTS
@@ -62,11 +57,10 @@ final class BatchJobs {
   }
 
   /** The input file of one job. */
-  static byte[] write(
-      List<Batch> batches, List<String> sendTexts, Settings settings, String runKey) {
+  static byte[] write(List<Batch> batches, Settings settings, String runKey) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Batch b : batches) {
-      out.writeBytes(line(b, sendTexts, settings, runKey));
+      out.writeBytes(line(b, settings, runKey));
     }
     return out.toByteArray();
   }
@@ -88,9 +82,9 @@ final class BatchJobs {
     }
   }
 
-  private static byte[] line(Batch b, List<String> sendTexts, Settings settings, String runKey) {
+  private static byte[] line(Batch b, Settings settings, String runKey) {
     try {
-      byte[] body = OpenAiProvider.write(new BatchRequest(b, sendTexts, settings, null));
+      byte[] body = OpenAiProvider.write(new BatchRequest(b, settings, null));
       ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 128);
       try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
         g.writeStartObject();

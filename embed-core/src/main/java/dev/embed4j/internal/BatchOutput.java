@@ -118,7 +118,7 @@ final class BatchOutput {
     String where = "batch " + batch.id() + " (inputs " + batch.describeIndices() + ")";
     if (error == null && status == 200 && body != null) {
       try (JsonParser b = body.asParser()) {
-        return new Line(batch, OpenAiProvider.parse(b, batch.indices().length, dimensions), null);
+        return new Line(batch, OpenAiProvider.parse(b, batch.size(), dimensions), null);
       } catch (IOException | RuntimeException e) {
         return new Line(
             batch,

@@ -4,6 +4,7 @@ import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -14,12 +15,12 @@ final class BatchRequest implements EmbeddingProvider.Request {
   private final Settings settings;
   private final RunControl control;
 
-  BatchRequest(Batch batch, List<String> sendTexts, Settings settings, RunControl control) {
-    List<String> list = new ArrayList<>(batch.indices().length);
-    for (int i : batch.indices()) {
-      list.add(sendTexts.get(i));
+  BatchRequest(Batch batch, Settings settings, RunControl control) {
+    List<String> list = new ArrayList<>(batch.size());
+    for (Input in : batch.inputs()) {
+      list.add(in.sendText);
     }
-    this.texts = List.copyOf(list);
+    this.texts = Collections.unmodifiableList(list);
     this.settings = settings;
     this.control = control;
   }

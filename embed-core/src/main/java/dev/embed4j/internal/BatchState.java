@@ -89,14 +89,14 @@ final class BatchState {
   }
 
   /** The run key: a digest of the model, dimensions, options and every text sent, in order. */
-  static String key(Settings s, List<String> sendTexts, int[] order) {
+  static String key(Settings s, Input[] inputs, int[] order) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(
           (s.model.id() + "|" + s.dims + "|" + s.type + "|" + s.batch + "|")
               .getBytes(StandardCharsets.UTF_8));
       for (int i : order) {
-        byte[] t = sendTexts.get(i).getBytes(StandardCharsets.UTF_8);
+        byte[] t = inputs[i].sendText.getBytes(StandardCharsets.UTF_8);
         md.update((i + ":" + t.length + ":").getBytes(StandardCharsets.UTF_8));
         md.update(t);
       }
@@ -110,20 +110,24 @@ final class BatchState {
     return directory.resolve("embed4j-batch-" + key + ".json");
   }
 
-  /** The batches as planned, or as the saved state says they were planned. */
-  List<Batch> batches(List<Batch> planned, int[] tokens) {
-    if (!resumed) {
-      for (Batch b : planned) {
-        data.batches.put(b.id(), ranges(b.indices()));
+  /** Records the batches as planned. */
+  void planned(List<Batch> planned) {
+    for (Batch b : planned) {
+      int[] positions = new int[b.size()];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = b.inputs()[i].position;
       }
-      return planned;
+      data.batches.put(b.id(), ranges(positions));
     }
+  }
+
+  /** The batches as the saved state says they were planned, of {@code inputs}, counted exactly. */
+  List<Batch> saved(Input[] inputs) {
     List<Batch> out = new ArrayList<>();
     for (Map.Entry<Integer, List<int[]>> e : data.batches.entrySet()) {
-      int[] indices = indices(e.getValue());
-      long t = 0;
-      for (int i : indices) {
-        if (i < 0 || i >= data.inputs) {
+      List<Input> of = new ArrayList<>();
+      for (int i : indices(e.getValue())) {
+        if (i < 0 || i >= data.inputs || i >= inputs.length) {
           throw new IllegalStateException(
               "The Batch API state of run "
                   + data.key
@@ -133,9 +137,10 @@ final class BatchState {
                   + data.inputs
                   + ": delete it to submit anew");
         }
-        t += tokens[i];
+        inputs[i].countExactly();
+        of.add(inputs[i]);
       }
-      out.add(new Batch(e.getKey(), indices, t));
+      out.add(Batch.of(e.getKey(), of));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.embed4j.internal;
 
 import dev.embed4j.BatchOutcome;
+import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.ModelSpec;
@@ -8,21 +9,24 @@ import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run in flight. Up to {@code maxConcurrentRequests} workers take batches in order from a
- * shared cursor; for each batch a worker loops over attempts: ask the {@link RunControl} whether
- * the run goes on, acquire a {@link Reservation}, send, then either check the reply and hand its
- * vectors to the {@link ResultSink}, or release the reservation and follow the {@link
- * RetryPolicy}'s decision. When the last batch has ended the run is assembled and the future
- * completed.
+ * One run in flight, list or stream alike. Up to {@code maxConcurrentRequests} workers each take
+ * the next {@link Planner.Step}: its inputs done without a request go straight to the {@link
+ * ResultSink}; its batch goes through the attempt loop of {@link #send}: ask the {@link RunControl}
+ * whether the run goes on, acquire a {@link Reservation}, send, then either check the reply and
+ * place its vectors (with those of the inputs deduplicated onto them, and into the cache), or
+ * release the reservation and follow the {@link RetryPolicy}'s decision. When the last worker has
+ * no step left the run is assembled and the future completed.
  */
 final class Dispatch {
   private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
@@ -36,56 +40,45 @@ final class Dispatch {
       RetryPolicy policy,
       SharedResources resources) {}
 
+  /** What is particular to one run: its input, where its results go, how it ends. */
+  record Plan(
+      CostEstimate estimate,
+      Planner planner,
+      ResultSink sink,
+      Dedupe dedupe,
+      CacheAccess cache,
+      int workers,
+      BiFunction<Duration, StopReason, Run> assemble,
+      Runnable onEnd) {}
+
   private final Context context;
   private final Settings settings;
   private final ModelSpec model;
   private final String id;
-  private final List<String> texts;
-  private final List<String> sendTexts;
-  private final List<Batch> batches;
-  private final EmbeddingRun previous;
-  private final ResultSink.InMemory sink;
-  private final BatchOutcome[] outcomes;
-  private final AtomicInteger cursor = new AtomicInteger();
-  private final AtomicInteger remaining;
+  private final Plan plan;
   private final RunControl control;
   private final CostBudget budget;
-  private final Consumer<Run> onFinished;
+  private final Tally tally;
+  private final AtomicInteger working = new AtomicInteger();
+  private final AtomicReference<Throwable> fatal = new AtomicReference<>();
   private final RunFuture future = new RunFuture();
   private final long startNanos = System.nanoTime();
 
   Dispatch(
       Context context,
       String id,
-      Preparation.Prepared prepared,
-      List<Batch> batches,
-      EmbeddingRun previous,
-      Consumer<Run> onFinished) {
+      RunControl control,
+      Tally tally,
+      BigDecimal alreadySpent,
+      Plan plan) {
     this.context = context;
     this.settings = context.settings();
     this.model = settings.model;
     this.id = id;
-    this.texts = prepared.texts();
-    this.sendTexts = prepared.sendTexts();
-    this.batches = batches;
-    this.previous = previous;
-    this.onFinished = onFinished;
-    this.sink = new ResultSink.InMemory(texts.size());
-    this.outcomes = new BatchOutcome[batches.size()];
-    this.remaining = new AtomicInteger(batches.size());
-    this.control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    this.budget =
-        settings.maxCost == null
-            ? null
-            : new CostBudget(
-                settings.maxCost, previous == null ? BigDecimal.ZERO : previous.cost());
-    if (previous != null) {
-      for (int i = 0; i < texts.size(); i++) {
-        if (previous.isEmbedded(i)) {
-          sink.keep(i, previous.vector(i));
-        }
-      }
-    }
+    this.control = control;
+    this.tally = tally;
+    this.plan = plan;
+    this.budget = settings.maxCost == null ? null : new CostBudget(settings.maxCost, alreadySpent);
   }
 
   String id() {
@@ -100,34 +93,41 @@ final class Dispatch {
     return future;
   }
 
-  void start() {
-    Listeners listeners = context.listeners();
-    if (!listeners.isEmpty()) {
-      long tokens = 0;
-      for (Batch b : batches) {
-        tokens += b.tokens();
-      }
-      listeners.runStarted(
-          id,
-          new Estimate(
-              model.id(),
-              texts.size(),
-              batches.size(),
-              tokens,
-              model.hasExactTokenizer(),
-              model.cost(tokens)));
+  /**
+   * The input iterator or its text function failed: stop reading and sending, let the requests
+   * under way finish, and fail the run's future with it once the workers are done.
+   */
+  void inputFailed(Throwable e) {
+    if (fatal.compareAndSet(null, e)) {
+      control.stopSending(
+          StopReason.CANCELLED, "Not sent: run " + id + " stopped reading its input: " + e, e);
     }
-    if (batches.isEmpty()) {
+  }
+
+  /**
+   * The sink failed (or a bug of ours): nobody can take results any more, so also cancel the
+   * requests under way, and fail the run's future with it once the workers are done.
+   */
+  void fatal(Throwable e) {
+    if (fatal.compareAndSet(null, e)) {
+      control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " stopped: " + e);
+    }
+  }
+
+  void start() {
+    context.listeners().runStarted(id, plan.estimate());
+    if (plan.workers() == 0) {
       finish();
       return;
     }
     control.startDeadline(context.resources().timer());
-    int workers = Math.min(settings.maxConcurrentRequests, batches.size());
-    for (int w = 0; w < workers; w++) {
+    working.set(plan.workers());
+    for (int w = 0; w < plan.workers(); w++) {
       try {
         context.resources().workers().execute(this::work);
       } catch (RejectedExecutionException e) {
         control.abort(StopReason.EMBEDDER_CLOSED, "Not embedded: the embedder was closed");
+        working.addAndGet(w - plan.workers() + 1);
         work();
         return;
       }
@@ -135,29 +135,61 @@ final class Dispatch {
   }
 
   private void work() {
-    int next;
-    while ((next = cursor.getAndIncrement()) < batches.size()) {
-      Batch batch = batches.get(next);
-      try {
-        process(batch);
-      } catch (RuntimeException | Error e) {
-        // A bug of ours or of a listener must not leave the run hanging.
-        end(
-            BatchResult.failed(
-                id,
-                model.id(),
-                batch,
-                BatchResult.Attempts.NONE,
-                Duration.ZERO,
-                new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
+    try {
+      Planner.Step step;
+      while ((step = nextStep()) != null) {
+        if (!step.done().isEmpty()) {
+          reused(step.done());
+        }
+        if (step.batch() != null) {
+          sendGuarded(step.batch());
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      fatal(e); // a bug of ours or a sink's error: it must not leave the run hanging
+    } finally {
+      if (working.decrementAndGet() == 0) {
+        finish();
       }
     }
   }
 
-  private void process(Batch batch) {
+  private Planner.Step nextStep() {
+    try {
+      return plan.planner().next();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      control.abort(
+          StopReason.CANCELLED, "Not embedded: the worker of run " + id + " was interrupted");
+      return null;
+    } catch (RuntimeException | Error e) {
+      inputFailed(e);
+      return null;
+    }
+  }
+
+  private void sendGuarded(Batch batch) {
+    try {
+      send(batch);
+    } catch (RuntimeException | Error e) {
+      // A bug of ours or of a listener must not leave the batch's inputs undelivered.
+      failed(
+          batch,
+          BatchResult.Attempts.NONE,
+          System.nanoTime(),
+          new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e));
+    }
+  }
+
+  /**
+   * The attempt loop of one batch. After a failed attempt, the one place that decides what comes
+   * next is the {@link RetryPolicy.Decision} below (hook point for splitting a batch that was too
+   * large, or for the rate limiter's correction).
+   */
+  private void send(Batch batch) {
     long started = System.nanoTime();
-    BatchRequest request = new BatchRequest(batch, sendTexts, settings, control);
-    BigDecimal estimatedCost = model.cost(batch.tokens());
+    BatchRequest request = new BatchRequest(batch, settings, control);
+    BigDecimal estimatedCost = model.cost(batch.estimate());
     int sent = 0;
     int retries = 0;
     int rateLimited = 0;
@@ -171,7 +203,7 @@ final class Dispatch {
                   context.pool(),
                   control,
                   budget,
-                  batch.tokens(),
+                  batch.estimate(),
                   estimatedCost,
                   wait -> waited(wait, false));
         } catch (InterruptedException e) {
@@ -180,7 +212,7 @@ final class Dispatch {
       }
       if (reservation == null) {
         Embed4jException why = control.stopped();
-        fail(
+        failed(
             batch,
             new BatchResult.Attempts(sent, retries, rateLimited),
             started,
@@ -206,20 +238,17 @@ final class Dispatch {
         failure = ReplyCheck.failure(e, context.provider().id(), model, batch, control);
       }
       if (failure == null) {
-        long tokens = result.tokens() >= 0 ? result.tokens() : batch.tokens();
+        long tokens = result.tokens() >= 0 ? result.tokens() : batch.countedTokens();
         BigDecimal cost = model.cost(tokens);
         reservation.settle(tokens, cost, result.limits());
-        sink.accept(batch, result.vectors());
-        end(
-            BatchResult.succeeded(
-                id,
-                model.id(),
-                batch,
-                result.vectors(),
-                tokens,
-                cost,
-                new BatchResult.Attempts(sent, retries, rateLimited),
-                since(started)));
+        succeeded(
+            batch,
+            result.vectors(),
+            tokens,
+            cost,
+            new BatchResult.Attempts(sent, retries, rateLimited),
+            started,
+            result.tokens() < 0); // the provider reported no usage: the estimate is billed
         return;
       }
       reservation.release();
@@ -230,7 +259,7 @@ final class Dispatch {
       Embed4jException stopped = control.stopped();
       if (stopped != null) {
         // Stopped while this request was under way: report an abort as such, not its echo.
-        fail(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
+        failed(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
         return;
       }
       RetryPolicy.Decision decision = context.policy().decide(failure, sent);
@@ -246,13 +275,13 @@ final class Dispatch {
             failure);
       }
       if (!decision.retry()) {
-        fail(batch, attempts, started, failure);
+        failed(batch, attempts, started, failure);
         return;
       }
       retries++;
       Duration delay = decision.delay();
       if (failure.isRateLimited()) {
-        reservation.rateLimited(delay);
+        reservation.rateLimited(delay, failure); // hook (throughput): the limiter learns from it
         waited(delay, true);
       }
       if (!context.listeners().isEmpty()) {
@@ -275,45 +304,112 @@ final class Dispatch {
     }
   }
 
-  private void fail(
-      Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
-    end(BatchResult.failed(id, model.id(), batch, attempts, since(started), error));
-  }
-
-  private void end(BatchOutcome outcome) {
-    int slot = outcome.id() - (batches.isEmpty() ? 0 : batches.get(0).id());
-    synchronized (outcomes) {
-      if (outcomes[slot] != null) {
+  /** Places a batch's vectors, writes them to the cache, and delivers them with their followers. */
+  private void succeeded(
+      Batch batch,
+      List<float[]> vectors,
+      long tokens,
+      BigDecimal cost,
+      BatchResult.Attempts attempts,
+      long started,
+      boolean tokensEstimated) {
+    Input[] inputs = batch.inputs();
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i].vector = vectors.get(i);
+    }
+    List<Input> all = new ArrayList<>(List.of(inputs));
+    if (plan.cache() != null) {
+      plan.cache().put(all);
+    }
+    BatchOutcome outcome =
+        BatchResult.succeeded(
+            id,
+            model.id(),
+            batch,
+            vectors,
+            tokens,
+            cost,
+            attempts,
+            since(started),
+            tokensEstimated);
+    tally.ended(outcome);
+    context.listeners().batchSucceeded(outcome);
+    if (plan.dedupe() != null) {
+      List<Input> followers = new ArrayList<>();
+      for (Input in : inputs) {
+        followers.addAll(plan.dedupe().done(in));
+      }
+      if (!followers.isEmpty()) {
+        reused(followers, all);
         return;
       }
-      outcomes[slot] = outcome;
     }
-    if (outcome.succeeded()) {
-      context.listeners().batchSucceeded(outcome);
-    } else {
-      context.listeners().batchFailed(outcome);
+    plan.sink().deliver(all);
+  }
+
+  private void failed(
+      Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
+    List<Input> all = new ArrayList<>(batch.size());
+    for (Input in : batch.inputs()) {
+      in.error = error;
+      all.add(in);
     }
-    if (remaining.decrementAndGet() == 0) {
-      finish();
+    if (plan.dedupe() != null) {
+      for (Input in : batch.inputs()) {
+        all.addAll(plan.dedupe().done(in));
+      }
     }
+    BatchOutcome outcome =
+        BatchResult.failed(id, model.id(), batch, attempts, since(started), error);
+    tally.ended(outcome);
+    context.listeners().batchFailed(outcome);
+    plan.sink().deliver(all);
+  }
+
+  private void reused(List<Input> done) {
+    reused(done, new ArrayList<>(done.size()));
+  }
+
+  /** Counts what {@code done} saved, tells the listeners, and delivers it after {@code before}. */
+  private void reused(List<Input> done, List<Input> before) {
+    int hits = 0;
+    int dups = 0;
+    long saved = 0;
+    for (Input in : done) {
+      if (in.vector != null) {
+        hits += in.cached ? 1 : 0;
+        dups += in.cached ? 0 : 1;
+        saved += Tokenizers.count(in.sendText);
+      }
+    }
+    if (hits + dups > 0) {
+      BigDecimal dollars = model.cost(saved);
+      tally.reused(hits, dups, saved, dollars);
+      context.listeners().inputsReused(id, model.id(), hits, dups, saved, dollars);
+    }
+    before.addAll(done);
+    plan.sink().deliver(before);
   }
 
   private void finish() {
     control.finished();
+    if (plan.onEnd() != null) {
+      try {
+        plan.onEnd().run();
+      } catch (RuntimeException e) {
+        log.warn("Closing the input of run {} failed", id, e);
+      }
+    }
     Embed4jException stopped = control.stopped();
-    Run run =
-        Run.assemble(
-            id,
-            settings,
-            texts,
-            sink.vectors(),
-            previous,
-            List.of(outcomes),
-            since(startNanos),
-            stopped == null ? null : stopped.stopReason().orElse(null));
-    onFinished.accept(run);
+    StopReason reason = stopped == null ? null : stopped.stopReason().orElse(null);
+    Run run = plan.assemble().apply(since(startNanos), reason);
     context.listeners().runFinished(run);
-    future.complete(run);
+    Throwable failure = fatal.get();
+    if (failure != null) {
+      future.fail(failure, run);
+    } else {
+      future.complete(run);
+    }
   }
 
   private static Duration since(long nanos) {
@@ -326,6 +422,14 @@ final class Dispatch {
     public boolean cancel(boolean mayInterruptIfRunning) {
       control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " was cancelled");
       return super.cancel(mayInterruptIfRunning);
+    }
+
+    void fail(Throwable failure, Run run) {
+      completeExceptionally(
+          failure instanceof Embed4jException
+              ? failure
+              : new Embed4jException(
+                  "Run " + id + " stopped: " + failure + " (" + run.summary() + ")", failure));
     }
   }
 }

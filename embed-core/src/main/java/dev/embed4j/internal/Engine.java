@@ -1,25 +1,31 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.BatchOutcome;
 import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import dev.embed4j.EmbeddingSink;
+import dev.embed4j.EmbeddingStream;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.RunMode;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 
 /**
@@ -33,6 +39,7 @@ public final class Engine {
   private final boolean ownsResources;
   private final EmbeddingProvider provider;
   private final Dispatch.Context context;
+  private final CacheKeys cacheKeys;
   private final Set<Dispatch> active = ConcurrentHashMap.newKeySet();
   private final Set<BatchApiRun> batchRuns = ConcurrentHashMap.newKeySet(); // Batch API mode
   private final Map<Variant, Engine> variants = new ConcurrentHashMap<>();
@@ -49,8 +56,11 @@ public final class Engine {
     this.provider =
         settings.provider != null
             ? settings.provider
-            : settings.builtIn.create(
-                resources.httpClient(settings), HttpUrl.get(settings.base), settings.key);
+            : settings.builtIn.create( // providers hook: tokenSupplier (Entra ID bearer tokens)
+                resources.httpClient(settings),
+                HttpUrl.get(settings.base),
+                settings.key,
+                settings.tokenSupplier);
     List<EmbedListener> all = new ArrayList<>(settings.listeners);
     if (settings.showProgress) {
       all.add(new ProgressReporter(ProgressReporter.consoleAvailable()));
@@ -66,6 +76,7 @@ public final class Engine {
             resources.pool(settings),
             new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
             resources);
+    this.cacheKeys = settings.cache == null ? null : new CacheKeys(settings);
   }
 
   /**
@@ -148,56 +159,231 @@ public final class Engine {
 
   private record Variant(ModelSpec model, int dimensions, InputType inputType) {}
 
+  /** Embeds what {@code previous} did not; {@code previous} itself if it is complete. */
+  public CompletableFuture<EmbeddingRun> retry(EmbeddingRun previous) {
+    if (previous instanceof Run && ((Run) previous).streamed()) {
+      throw new IllegalArgumentException(
+          "Run "
+              + previous.id()
+              + " was streamed and keeps no texts: it cannot be retried. Stream the items its"
+              + " sink received with an error again.");
+    }
+    return previous.isComplete()
+        ? CompletableFuture.completedFuture(previous)
+        : start(previous.texts(), previous);
+  }
+
   /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
   public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
     checkOpen();
-    Preparation.Prepared prepared = Preparation.prepare(texts, settings.model, settings.truncate);
+    Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
+    List<String> kept = List.copyOf(texts);
     int[] order =
         previous == null
-            ? allIndices(prepared.texts().size())
+            ? allIndices(inputs.length)
             : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
-    int firstId = previous == null ? 0 : previous.batches().size();
-    List<Batch> batches =
-        Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), firstId);
-    if (settings.mode == RunMode.BATCH_API) { // Batch API mode: its own runner, same result
-      BatchApiRun run =
-          new BatchApiRun(
-              context,
-              "run-" + runPrefix + "-" + runCounter.incrementAndGet(),
-              prepared,
-              order,
-              batches,
-              previous,
-              this::finished,
-              batchRuns::remove);
-      batchRuns.add(run);
-      run.start();
-      return run.future();
+    String id = nextRunId();
+    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
+    Tally tally = new Tally(true);
+    ResultSink.InMemory sink = new ResultSink.InMemory(inputs.length);
+    if (previous != null) {
+      for (int i = 0; i < inputs.length; i++) {
+        if (previous.isEmbedded(i)) {
+          sink.vectors[i] = previous.vector(i);
+        }
+      }
     }
-    Dispatch run =
-        new Dispatch(
+    Input[] sent = new Input[order.length];
+    long tokens = 0;
+    for (int i = 0; i < order.length; i++) {
+      sent[i] = inputs[order[i]];
+      tokens += sent[i].estimate;
+    }
+    long maxTokens = maxTokensPerRequest();
+    int batches = Batch.count(sent, settings.batch, maxTokens);
+    CacheAccess cache = cache(id);
+    Dedupe dedupe = settings.dedupe ? new Dedupe(true) : null;
+    if (settings.mode == RunMode.BATCH_API) { // Batch API mode: its own runner, same result
+      return batchApi(
+          id,
+          control,
+          tally,
+          new BatchApiRun.Setup(
+              inputs,
+              order,
+              previous == null ? 0 : previous.batches().size(),
+              maxTokens,
+              sink,
+              dedupe,
+              cache,
+              cacheKeys),
+          (duration, reason) ->
+              Run.ofList(id, settings, kept, sink, previous, tally, duration, reason));
+    }
+    Planner planner =
+        new Planner(
+            Sources.of(inputs, order),
+            dedupe,
+            cache,
+            cache == null ? null : cacheKeys,
+            null,
+            control,
+            settings.batch,
+            maxTokens,
+            true,
+            previous == null ? 0 : previous.batches().size());
+    AtomicReference<Dispatch> self = new AtomicReference<>();
+    Dispatch.Plan plan =
+        new Dispatch.Plan(
+            new Estimate(
+                settings.model.id(),
+                inputs.length,
+                batches,
+                tokens,
+                exact() && settings.model.hasExactTokenizer(),
+                settings.model.cost(tokens)),
+            planner,
+            sink,
+            dedupe,
+            cache,
+            Math.min(settings.maxConcurrentRequests, batches),
+            (duration, reason) -> {
+              finished(self.get(), tally);
+              return Run.ofList(id, settings, kept, sink, previous, tally, duration, reason);
+            },
+            null);
+    BigDecimal spent = previous == null ? BigDecimal.ZERO : previous.cost();
+    return launch(self, new Dispatch(context, id, control, tally, spent, plan));
+  }
+
+  /** Batch API mode: a list run through OpenAI's Batch API, assembled as a realtime one. */
+  private CompletableFuture<EmbeddingRun> batchApi(
+      String id,
+      RunControl control,
+      Tally tally,
+      BatchApiRun.Setup setup,
+      BiFunction<Duration, StopReason, Run> assemble) {
+    BatchApiRun run =
+        new BatchApiRun(
             context,
-            "run-" + runPrefix + "-" + runCounter.incrementAndGet(),
-            prepared,
-            batches,
-            previous,
-            this::finished);
+            id,
+            control,
+            tally,
+            setup,
+            (duration, reason) -> {
+              finished(null, tally);
+              return assemble.apply(duration, reason);
+            },
+            batchRuns::remove);
+    batchRuns.add(run);
+    run.start();
+    return run.future();
+  }
+
+  /** A stream of {@code items}, started later by {@link Streaming}. */
+  public <T> EmbeddingStream<T> stream(
+      Iterator<? extends T> items, Function<? super T, String> text, Runnable onClose) {
+    checkOpen();
+    if (settings.mode == RunMode.BATCH_API) { // Batch API mode: list runs only
+      if (onClose != null) {
+        onClose.run();
+      }
+      throw new IllegalStateException(
+          "Embedder.stream(...) is not available in RunMode.BATCH_API: a Batch API run uploads"
+              + " every batch before the first vector comes back, hours later, so it cannot"
+              + " stream. Call embed(List) or embedAsync(List) with the texts (in chunks if they"
+              + " do not fit in memory), or build the embedder with RunMode.REALTIME to stream.");
+    }
+    return new Streaming<>(this, items, text, onClose);
+  }
+
+  /** Starts a stream: see {@link EmbeddingStream}. */
+  <T> CompletableFuture<EmbeddingRun> startStream(
+      Iterator<? extends T> items,
+      Function<? super T, String> text,
+      Runnable onClose,
+      EmbeddingSink<T> sink,
+      boolean ordered,
+      int expectedSize) {
+    checkOpen();
+    String id = nextRunId();
+    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
+    Tally tally = new Tally(false);
+    int windowSize = 2 * settings.batch * Math.max(1, settings.maxConcurrentRequests);
+    Semaphore window = new Semaphore(windowSize);
+    AtomicReference<Dispatch> self = new AtomicReference<>();
+    @SuppressWarnings("unchecked")
+    ResultSink.Streamed out =
+        new ResultSink.Streamed(
+            (EmbeddingSink<Object>) (EmbeddingSink<?>) sink,
+            ordered,
+            window,
+            windowSize,
+            e ->
+                self.get()
+                    .fatal(new Sources.InputFailure("The sink of run " + id + " threw: " + e, e)));
+    CacheAccess cache = cache(id);
+    Dedupe dedupe = settings.dedupe ? new Dedupe(false) : null;
+    Planner planner =
+        new Planner(
+            Sources.of(
+                items, text, Preparation.forStream(settings.model, settings.truncate, exact())),
+            dedupe,
+            cache,
+            cache == null ? null : cacheKeys,
+            window,
+            control,
+            settings.batch,
+            maxTokensPerRequest(),
+            false,
+            0);
+    Dispatch.Plan plan =
+        new Dispatch.Plan(
+            new Estimate(settings.model.id(), expectedSize, 0, 0, false, BigDecimal.ZERO),
+            planner,
+            out,
+            dedupe,
+            cache,
+            settings.maxConcurrentRequests,
+            (duration, reason) -> {
+              finished(self.get(), tally);
+              return Run.ofStream(id, settings, planner.read(), out, tally, duration, reason);
+            },
+            onClose);
+    return launch(self, new Dispatch(context, id, control, tally, BigDecimal.ZERO, plan));
+  }
+
+  private CompletableFuture<EmbeddingRun> launch(AtomicReference<Dispatch> self, Dispatch run) {
+    self.set(run);
     active.add(run);
     run.start();
     return run.future();
   }
 
+  private CacheAccess cache(String runId) {
+    return settings.cache == null ? null : new CacheAccess(settings.cache, settings.dims, runId);
+  }
+
+  /** Whether every text is counted exactly: a budget needs it; otherwise bounds will do. */
+  private boolean exact() {
+    return settings.maxCost != null;
+  }
+
+  private String nextRunId() {
+    return "run-" + runPrefix + "-" + runCounter.incrementAndGet();
+  }
+
   /** Tokens, batches and cost from the tokenizer and the price list, nothing sent. */
   public CostEstimate estimate(List<String> texts) {
-    Preparation.Prepared prepared = Preparation.prepare(texts, settings.model, settings.truncate);
-    int[] order = allIndices(prepared.texts().size());
-    int batches =
-        Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), 0).size();
-    long tokens = prepared.totalTokens();
+    Input[] inputs = Preparation.forList(settings.model, settings.truncate, true).all(texts);
+    long tokens = 0;
+    for (Input in : inputs) {
+      tokens += in.tokens;
+    }
     return new Estimate(
         settings.model.id(),
-        order.length,
-        batches,
+        inputs.length,
+        Batch.count(inputs, settings.batch, maxTokensPerRequest()),
         tokens,
         settings.model.hasExactTokenizer(),
         settings.mode == RunMode.BATCH_API // Batch API mode: its price
@@ -242,19 +428,13 @@ public final class Engine {
     return order;
   }
 
-  private void finished(Run run) {
-    active.removeIf(d -> d.id().equals(run.id()));
-    long tokens = 0;
-    BigDecimal cost = BigDecimal.ZERO;
-    for (BatchOutcome b : run.batches()) {
-      if (b.succeeded() && b.runId().equals(run.id())) {
-        tokens += b.tokens();
-        cost = cost.add(b.cost());
-      }
+  private void finished(Dispatch run, Tally tally) {
+    if (run != null) { // null: a Batch API run, not in active
+      active.remove(run);
     }
-    totalTokens.addAndGet(tokens);
-    BigDecimal add = cost;
-    totalCost.accumulateAndGet(add, BigDecimal::add);
+    Tally.Totals totals = tally.totals();
+    totalTokens.addAndGet(totals.tokens());
+    totalCost.accumulateAndGet(totals.cost(), BigDecimal::add);
   }
 
   /** Tokens billed over all runs, those of the derived engines included. */

@@ -5,6 +5,7 @@ import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -75,6 +76,19 @@ final class Listeners implements EmbedListener {
   public void batchJobUpdated(
       String runId, String jobId, String status, int completed, int failed, int total) {
     each("batchJobUpdated", l -> l.batchJobUpdated(runId, jobId, status, completed, failed, total));
+  }
+
+  @Override
+  public void inputsReused(
+      String runId,
+      String model,
+      int cacheHits,
+      int duplicates,
+      long savedTokens,
+      BigDecimal savedCost) {
+    each(
+        "inputsReused",
+        l -> l.inputsReused(runId, model, cacheHits, duplicates, savedTokens, savedCost));
   }
 
   @Override

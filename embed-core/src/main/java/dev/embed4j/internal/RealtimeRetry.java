@@ -3,7 +3,6 @@ package dev.embed4j.internal;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.spi.EmbeddingProvider;
-import java.util.List;
 
 /**
  * A Batch API line sent again through the realtime endpoint ({@code batchRetryRealtime}): one
@@ -18,12 +17,11 @@ final class RealtimeRetry {
    *
    * @throws Embed4jException the last failure, once the policy or the run says stop
    */
-  static EmbeddingProvider.Result send(
-      Dispatch.Context context, Batch b, List<String> sendTexts, RunControl control) {
+  static EmbeddingProvider.Result send(Dispatch.Context context, Batch b, RunControl control) {
     Settings settings = context.settings();
     ModelSpec model = settings.model;
     String provider = context.provider().id();
-    BatchRequest request = new BatchRequest(b, sendTexts, settings, control);
+    BatchRequest request = new BatchRequest(b, settings, control);
     for (int attempt = 1; ; attempt++) {
       Embed4jException failure;
       try {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 
@@ -62,6 +63,7 @@ public final class Settings implements Cloneable {
   Duration batchMaxPollInterval = Duration.ofMinutes(5);
   boolean batchRetryRealtime;
   long batchEnqueuedTokenLimit; // 0: not known, jobs are bounded by the per-file caps only
+  Supplier<String> tokenSupplier; // null: the API key authenticates
 
   // Resolved by freeze().
   private static final Set<String> RESOLVED =
@@ -232,6 +234,11 @@ public final class Settings implements Cloneable {
 
   public Settings dedupe(boolean dedupe) {
     check().dedupe = dedupe;
+    return this;
+  }
+
+  public Settings tokenSupplier(Supplier<String> supplier) {
+    check().tokenSupplier = Objects.requireNonNull(supplier, "tokenSupplier");
     return this;
   }
 

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The Batch API's input lines, the caps that split jobs, output lines, and the poll schedule. */
@@ -35,20 +34,20 @@ class BatchJobsTest {
   private static List<Batch> batches(int count, int size, long tokensEach) {
     List<Batch> out = new ArrayList<>();
     for (int b = 0; b < count; b++) {
-      int first = b * size;
-      out.add(new Batch(b, IntStream.range(first, first + size).toArray(), tokensEach));
+      Input[] inputs = new Input[size];
+      for (int i = 0; i < size; i++) {
+        int p = b * size + i;
+        inputs[i] = new Input(p, null, "text " + p, "text " + p, 2, 2);
+      }
+      out.add(new Batch(b, inputs, tokensEach, tokensEach));
     }
     return out;
-  }
-
-  private static List<String> texts(int n) {
-    return IntStream.range(0, n).mapToObj(i -> "text " + i).toList();
   }
 
   @Test
   void eachLineIsARealtimeBodyWithACustomIdNamingRunAndBatch() throws Exception {
     Settings s = settings(256);
-    byte[] file = BatchJobs.write(batches(2, 3, 6), texts(6), s, KEY);
+    byte[] file = BatchJobs.write(batches(2, 3, 6), s, KEY);
     String[] lines = new String(file, StandardCharsets.UTF_8).split("\n");
     assertThat(lines).hasSize(2);
     JsonNode line = new ObjectMapper().readTree(lines[1]);
@@ -68,8 +67,7 @@ class BatchJobsTest {
   @Test
   void split_noJobOverFiftyThousandRequests() {
     List<Batch> all = batches(50_001, 1, 1);
-    List<List<Batch>> jobs =
-        BatchJobs.split(all, texts(50_001), settings(0), KEY, 0, BatchJobs.MAX_BYTES);
+    List<List<Batch>> jobs = BatchJobs.split(all, settings(0), KEY, 0, BatchJobs.MAX_BYTES);
     assertThat(jobs).hasSize(2);
     assertThat(jobs.get(0)).hasSize(50_000);
     assertThat(jobs.get(1)).hasSize(1);
@@ -78,10 +76,9 @@ class BatchJobsTest {
   @Test
   void split_noJobOverFiftyThousandEmbeddingInputs() {
     List<Batch> all = batches(800, 64, 64); // 51,200 inputs
-    List<List<Batch>> jobs =
-        BatchJobs.split(all, texts(51_200), settings(0), KEY, 0, BatchJobs.MAX_BYTES);
+    List<List<Batch>> jobs = BatchJobs.split(all, settings(0), KEY, 0, BatchJobs.MAX_BYTES);
     assertThat(jobs).hasSize(2);
-    assertThat(jobs.get(0).stream().mapToInt(b -> b.indices().length).sum())
+    assertThat(jobs.get(0).stream().mapToInt(Batch::size).sum())
         .isEqualTo(781 * 64)
         .isLessThanOrEqualTo(50_000);
   }
@@ -89,17 +86,15 @@ class BatchJobsTest {
   @Test
   void split_noJobOverTheFileSizeOrTheEnqueuedTokens() {
     List<Batch> all = batches(10, 4, 100);
-    List<String> texts = texts(40);
-    long lineBytes = BatchJobs.write(all.subList(0, 1), texts, settings(0), KEY).length;
+    long lineBytes = BatchJobs.write(all.subList(0, 1), settings(0), KEY).length;
     List<List<Batch>> bySize =
-        BatchJobs.split(all, texts, settings(0), KEY, 0, lineBytes * 3 + lineBytes / 2);
+        BatchJobs.split(all, settings(0), KEY, 0, lineBytes * 3 + lineBytes / 2);
     assertThat(bySize).extracting(List::size).containsExactly(3, 3, 3, 1);
     for (List<Batch> job : bySize) {
-      assertThat((long) BatchJobs.write(job, texts, settings(0), KEY).length)
+      assertThat((long) BatchJobs.write(job, settings(0), KEY).length)
           .isLessThanOrEqualTo(lineBytes * 3 + lineBytes / 2);
     }
-    List<List<Batch>> byTokens =
-        BatchJobs.split(all, texts, settings(0), KEY, 450, BatchJobs.MAX_BYTES);
+    List<List<Batch>> byTokens = BatchJobs.split(all, settings(0), KEY, 450, BatchJobs.MAX_BYTES);
     assertThat(byTokens).extracting(List::size).containsExactly(4, 4, 2);
   }
 
