@@ -68,6 +68,21 @@ public interface EmbedListener {
   default void rateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {}
 
   /**
+   * A Batch API job of a run ({@link RunMode#BATCH_API}) was submitted, or changed its status or
+   * request counts. Called from the run's own thread.
+   *
+   * @param runId the run's id
+   * @param jobId the job's id at OpenAI, {@code batch_...}
+   * @param status OpenAI's status: {@code validating}, {@code in_progress}, {@code finalizing},
+   *     {@code completed}, {@code failed}, {@code expired}, {@code cancelling} or {@code cancelled}
+   * @param completed lines (requests) done so far
+   * @param failed lines failed so far
+   * @param total lines of the job
+   */
+  default void batchJobUpdated(
+      String runId, String jobId, String status, int completed, int failed, int total) {}
+
+  /**
    * Inputs were served without being sent: found in the cache, or identical to an input sent in the
    * same run, whose batch just succeeded. The run's {@link EmbeddingRun#cacheHits()}, {@link
    * EmbeddingRun#duplicates()}, {@link EmbeddingRun#savedTokens()} and {@link

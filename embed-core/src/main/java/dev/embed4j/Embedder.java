@@ -6,6 +6,7 @@ import dev.embed4j.spi.EmbeddingCache;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -96,6 +97,9 @@ public final class Embedder implements AutoCloseable {
   /**
    * A streamed run over {@code texts}, read lazily: see {@link EmbeddingStream}. Nothing is read or
    * sent until it is started with {@link EmbeddingStream#to}.
+   *
+   * @throws IllegalStateException in {@link RunMode#BATCH_API}, which embeds lists only (a Batch
+   *     API job answers hours after its whole input was uploaded): call {@link #embed(List)}
    */
   public EmbeddingStream<String> stream(Iterator<String> texts) {
     return stream(texts, Function.identity());
@@ -124,8 +128,9 @@ public final class Embedder implements AutoCloseable {
   }
 
   /**
-   * A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent.
-   * Every text is counted, as if neither dedupe nor the cache saved anything.
+   * A dry run: tokens, batches and cost from the tokenizer and the price list (the Batch API price
+   * in {@link RunMode#BATCH_API}); nothing is sent. Every text is counted, as if neither dedupe nor
+   * the cache saved anything.
    */
   public CostEstimate estimate(List<String> texts) {
     return engine.estimate(texts);
@@ -411,6 +416,69 @@ public final class Embedder implements AutoCloseable {
      */
     public Builder dedupe(boolean dedupe) {
       return apply(settings.dedupe(dedupe));
+    }
+
+    /**
+     * How runs are sent. Default {@link RunMode#REALTIME}. With {@link RunMode#BATCH_API} (OpenAI
+     * models only) every run goes through OpenAI's Batch API at its price, half the realtime one:
+     * its batches become the lines of JSONL jobs (at most 50,000 requests, 50,000 inputs and 200 MB
+     * per job, and the {@link #batchEnqueuedTokenLimit}), which are uploaded, run within 24 hours,
+     * polled and collected, each vector placed at its input's index. {@link Embedder#embed(List)}
+     * and every framework call that embeds through this embedder (LangChain4j's {@code embedAll},
+     * Spring AI's {@code embed(List)}) then <b>blocks until the jobs end, up to a day</b>; use
+     * {@link Embedder#embedAsync(List)} to wait elsewhere. Cancelling the run's future cancels the
+     * jobs; closing the embedder leaves them running, to be collected by the same call of a later
+     * embedder with the same {@link #batchStateDirectory} (without one, nobody could collect them,
+     * so they are cancelled). {@code maxAttempts} bounds the jobs a batch goes through; {@code
+     * requestsPerMinute}, {@code tokensPerMinute} and {@code maxConcurrentRequests} do not apply
+     * (the Batch API has its own pool).
+     */
+    public Builder mode(RunMode mode) {
+      return apply(settings.mode(mode));
+    }
+
+    /**
+     * Where Batch API runs keep their state (job ids, and which input each line carries), one small
+     * JSON file per run, so that the same call with the same texts and settings, by this or a later
+     * JVM, resumes waiting for the jobs already submitted instead of submitting them again. The
+     * file is deleted when its run ends. Default: none (state in memory only; a new JVM submits
+     * anew).
+     */
+    public Builder batchStateDirectory(Path directory) {
+      return apply(settings.batchStateDirectory(directory));
+    }
+
+    /**
+     * How long a Batch API run waits before its first look at a job, and after each change of its
+     * status or counts; doubled while nothing changes, up to {@link #batchMaxPollInterval}. Default
+     * 10 s.
+     */
+    public Builder batchPollInterval(Duration interval) {
+      return apply(settings.batchPollInterval(interval));
+    }
+
+    /** The longest wait between two looks at a Batch API job. Default 5 min. */
+    public Builder batchMaxPollInterval(Duration interval) {
+      return apply(settings.batchMaxPollInterval(interval));
+    }
+
+    /**
+     * Whether Batch API lines that failed (or expired) with a retryable error are sent again
+     * through the realtime endpoint, at the realtime price, instead of in a new job. Default false.
+     */
+    public Builder batchRetryRealtime(boolean realtime) {
+      return apply(settings.batchRetryRealtime(realtime));
+    }
+
+    /**
+     * The enqueued-token limit of the model on your account (OpenAI shows it on the limits page of
+     * the platform; it depends on the usage tier). Each Batch API job then holds at most this many
+     * tokens and jobs are submitted only while the run's enqueued tokens stay under it. Default:
+     * unknown; a job over the account's limit fails validation with {@code token_limit_exceeded}
+     * and is submitted again when another job of the run has ended.
+     */
+    public Builder batchEnqueuedTokenLimit(long tokens) {
+      return apply(settings.batchEnqueuedTokenLimit(tokens));
     }
 
     /** Whether {@link #build()} will find an API key (set, or in the {@link #environment}). */

@@ -160,11 +160,11 @@ public final class ModelRegistry {
     /**
      * Adds the models of a JSON array in the format of the bundled {@code models.json}: objects
      * with {@code provider}, {@code name}, {@code dimensions}, optional {@code reducibleFrom} or
-     * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), {@code
-     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest} and {@code
-     * tokenizer}; optional {@code qualifiedOnly} (true: found only as {@code provider:name}, for
-     * another provider's deployment of a model, such as Azure's of OpenAI's) and {@code priceAsOf}
-     * (the date the price was read, for people; not loaded).
+     * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), optional {@code
+     * batchPricePerMillionTokens}, {@code maxInputsPerRequest}, {@code maxTokensPerInput}, {@code
+     * maxTokensPerRequest} and {@code tokenizer}; optional {@code qualifiedOnly} (true: found only
+     * as {@code provider:name}, for another provider's deployment of a model, such as Azure's of
+     * OpenAI's) and {@code priceAsOf} (the date the price was read, for people; not loaded).
      *
      * @throws IllegalArgumentException naming the entry, if one is not a valid model
      */
@@ -191,6 +191,10 @@ public final class ModelRegistry {
           }
           if (n.has("pricePerMillionTokens")) {
             b.pricePerMillionTokens(new BigDecimal(n.get("pricePerMillionTokens").asText()));
+          }
+          if (n.has("batchPricePerMillionTokens")) {
+            b.batchPricePerMillionTokens(
+                new BigDecimal(n.get("batchPricePerMillionTokens").asText()));
           }
           if (n.has("maxInputsPerRequest")) {
             b.maxInputsPerRequest(n.get("maxInputsPerRequest").asInt());

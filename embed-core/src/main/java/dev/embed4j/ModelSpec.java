@@ -39,6 +39,7 @@ public final class ModelSpec {
   private final int minReducedDimensions;
   private final Set<Integer> reducedDimensions;
   private final BigDecimal pricePerMillionTokens;
+  private final BigDecimal batchPricePerMillionTokens;
   private final int maxInputsPerRequest;
   private final int maxTokensPerInput;
   private final int maxTokensPerRequest;
@@ -51,6 +52,10 @@ public final class ModelSpec {
     this.minReducedDimensions = b.minReducedDimensions;
     this.reducedDimensions = Set.copyOf(b.reducedDimensions);
     this.pricePerMillionTokens = b.pricePerMillionTokens;
+    this.batchPricePerMillionTokens =
+        b.batchPricePerMillionTokens != null
+            ? b.batchPricePerMillionTokens
+            : b.pricePerMillionTokens;
     this.maxInputsPerRequest = b.maxInputsPerRequest;
     this.maxTokensPerInput = b.maxTokensPerInput;
     this.maxTokensPerRequest = b.maxTokensPerRequest;
@@ -75,6 +80,7 @@ public final class ModelSpec {
     b.minReducedDimensions = minReducedDimensions;
     b.reducedDimensions.addAll(reducedDimensions);
     b.pricePerMillionTokens = pricePerMillionTokens;
+    b.batchPricePerMillionTokens = batchPricePerMillionTokens;
     b.maxInputsPerRequest = maxInputsPerRequest;
     b.maxTokensPerInput = maxTokensPerInput;
     b.maxTokensPerRequest = maxTokensPerRequest;
@@ -146,6 +152,21 @@ public final class ModelSpec {
         .divide(MILLION, MathContext.DECIMAL64);
   }
 
+  /**
+   * US dollars per one million input tokens through OpenAI's Batch API ({@link RunMode#BATCH_API}):
+   * half the realtime price for the bundled OpenAI models; the realtime price where none is known.
+   */
+  public BigDecimal batchPricePerMillionTokens() {
+    return batchPricePerMillionTokens;
+  }
+
+  /** US dollars for {@code tokens} input tokens at this model's Batch API price. */
+  public BigDecimal batchCost(long tokens) {
+    return batchPricePerMillionTokens
+        .multiply(BigDecimal.valueOf(tokens))
+        .divide(MILLION, MathContext.DECIMAL64);
+  }
+
   /** The most texts one request may carry. */
   public int maxInputsPerRequest() {
     return maxInputsPerRequest;
@@ -189,6 +210,7 @@ public final class ModelSpec {
         && name.equals(that.name)
         && reducedDimensions.equals(that.reducedDimensions)
         && pricePerMillionTokens.compareTo(that.pricePerMillionTokens) == 0
+        && batchPricePerMillionTokens.compareTo(that.batchPricePerMillionTokens) == 0
         && tokenizer.equals(that.tokenizer);
   }
 
@@ -219,6 +241,7 @@ public final class ModelSpec {
     private int minReducedDimensions;
     private final Set<Integer> reducedDimensions = new TreeSet<>();
     private BigDecimal pricePerMillionTokens = BigDecimal.ZERO;
+    private BigDecimal batchPricePerMillionTokens; // null: the realtime price
     private int maxInputsPerRequest = 2048;
     private int maxTokensPerInput = 8192;
     private int maxTokensPerRequest = 300_000;
@@ -268,6 +291,17 @@ public final class ModelSpec {
             "pricePerMillionTokens must not be negative, was " + price);
       }
       this.pricePerMillionTokens = price;
+      return this;
+    }
+
+    /** US dollars per one million input tokens through the Batch API (default: the price). */
+    public Builder batchPricePerMillionTokens(BigDecimal price) {
+      Objects.requireNonNull(price, "batchPricePerMillionTokens");
+      if (price.signum() < 0) {
+        throw new IllegalArgumentException(
+            "batchPricePerMillionTokens must not be negative, was " + price);
+      }
+      this.batchPricePerMillionTokens = price;
       return this;
     }
 

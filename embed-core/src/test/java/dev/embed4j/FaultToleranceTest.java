@@ -83,10 +83,8 @@ class FaultToleranceTest {
             .baseUrl(emulator.baseUrl())
             .batchSize(10)
             .maxConcurrentRequests(16)
-            .requestTimeout(
-                Duration.ofMillis(
-                    1500)) // well under the 3 s of a slow reply, well over a loaded machine's
-            // normal one
+            // Well under the 3 s of a slow reply, well over a normal one on a loaded machine.
+            .requestTimeout(Duration.ofMillis(1500))
             .initialBackoff(Duration.ofMillis(1))
             .maxBackoff(Duration.ofMillis(5))
             .maxAttempts(6)

@@ -3,6 +3,7 @@ package dev.embed4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.embed4j.emulator.EmbeddingEmulator;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's core snippets that are not in a sample, compiled and run against the emulator. */
 class ReadmeSnippetsTest {
@@ -38,6 +40,37 @@ class ReadmeSnippetsTest {
       // end
       assertThat(run.isComplete()).isTrue();
       EmulatorEndToEndTest.assertEveryVector(run, "text-embedding-3-small", null, 1536);
+    }
+  }
+
+  @Test
+  void batchApiMode(@TempDir Path dir) {
+    try (EmbeddingEmulator emulator =
+        EmbeddingEmulator.builder()
+            .batchTimes(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1))
+            .batchTimeScale(36_000)
+            .start()) {
+      List<String> chunks = EmulatorEndToEndTest.texts(100);
+      // README: Batch API mode
+      Embedder backfill =
+          Embedder.builder()
+              .model("text-embedding-3-small")
+              .mode(RunMode.BATCH_API) // half price, results within 24 hours
+              .batchStateDirectory(
+                  Path.of("embed4j-state")) // the same call resumes after a restart
+              // end
+              .batchStateDirectory(dir)
+              .apiKey("k")
+              .baseUrl(emulator.baseUrl())
+              .batchPollInterval(Duration.ofMillis(10))
+              .batchMaxPollInterval(Duration.ofMillis(20))
+              // README: Batch API mode
+              .build();
+      EmbeddingRun run = backfill.embed(chunks); // blocks until the jobs have ended
+      // end
+      backfill.close();
+      EmulatorEndToEndTest.assertEveryVector(run, "text-embedding-3-small", null, 1536);
+      assertThat(run.cost()).isEqualByComparingTo(emulator.stats().batchDollarsBilled());
     }
   }
 

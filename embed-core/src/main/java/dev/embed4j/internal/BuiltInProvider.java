@@ -398,6 +398,11 @@ public enum BuiltInProvider {
     return factory.create(http, base);
   }
 
+  /** An {@link HttpCall} for other endpoints of this provider (the Batch API's files and jobs). */
+  HttpCall http(OkHttpClient client, String key) {
+    return new HttpCall(client, id, authHeader, authPrefix + key);
+  }
+
   /** The embedders' default lookup: a system property of that name, else the variable. */
   static String systemPropertyOrVariable(String name) {
     String value = System.getProperty(name);

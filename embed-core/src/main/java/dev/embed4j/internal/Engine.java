@@ -8,6 +8,7 @@ import dev.embed4j.EmbeddingSink;
 import dev.embed4j.EmbeddingStream;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.RunMode;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
@@ -37,6 +38,7 @@ public final class Engine {
   private final Dispatch.Context context;
   private final CacheKeys cacheKeys;
   private final Set<Dispatch> active = ConcurrentHashMap.newKeySet();
+  private final Set<BatchApiRun> batchRuns = ConcurrentHashMap.newKeySet(); // Batch API mode
   private final Map<Variant, Engine> variants = new ConcurrentHashMap<>();
   private final AtomicLong totalTokens = new AtomicLong();
   private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
@@ -59,6 +61,9 @@ public final class Engine {
     List<EmbedListener> all = new ArrayList<>(settings.listeners);
     if (settings.showProgress) {
       all.add(new ProgressReporter(ProgressReporter.consoleAvailable()));
+      if (settings.mode == RunMode.BATCH_API) { // Batch API mode: the jobs' states and spend
+        all.add(new BatchProgress(settings.model));
+      }
     }
     this.context =
         new Dispatch.Context(
@@ -169,6 +174,12 @@ public final class Engine {
   /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
   public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
     checkOpen();
+    if (settings.mode == RunMode.BATCH_API) { // Batch API mode: its own runner, same result
+      BatchApiRun run = setup().batchApi(nextRunId(), texts, previous, batchRuns::remove);
+      batchRuns.add(run);
+      run.start();
+      return run.future();
+    }
     AtomicReference<Dispatch> self = new AtomicReference<>();
     return launch(self, setup().list(nextRunId(), texts, previous, self));
   }
@@ -177,6 +188,16 @@ public final class Engine {
   public <T> EmbeddingStream<T> stream(
       Iterator<? extends T> items, Function<? super T, String> text, Runnable onClose) {
     checkOpen();
+    if (settings.mode == RunMode.BATCH_API) { // Batch API mode: list runs only
+      if (onClose != null) {
+        onClose.run();
+      }
+      throw new IllegalStateException(
+          "Embedder.stream(...) is not available in RunMode.BATCH_API: a Batch API run uploads"
+              + " every batch before the first vector comes back, hours later, so it cannot"
+              + " stream. Call embed(List) or embedAsync(List) with the texts (in chunks if they"
+              + " do not fit in memory), or build the embedder with RunMode.REALTIME to stream.");
+    }
     return new Streaming<>(this, items, text, onClose);
   }
 
@@ -222,7 +243,9 @@ public final class Engine {
         Batch.count(inputs, settings.batch, maxTokensPerRequest()),
         tokens,
         settings.model.hasExactTokenizer(),
-        settings.model.cost(tokens));
+        settings.mode == RunMode.BATCH_API // Batch API mode: its price
+            ? settings.model.batchCost(tokens)
+            : settings.model.cost(tokens));
   }
 
   /** Blocks for a run, cancelling it if the waiting thread is interrupted. */
@@ -255,7 +278,9 @@ public final class Engine {
   }
 
   private void finished(Dispatch run, Tally tally) {
-    active.remove(run);
+    if (run != null) { // null: a Batch API run, not in active
+      active.remove(run);
+    }
     Tally.Totals totals = tally.totals();
     totalTokens.addAndGet(totals.tokens());
     totalCost.accumulateAndGet(totals.cost(), BigDecimal::add);
@@ -285,6 +310,10 @@ public final class Engine {
           .abort(
               StopReason.EMBEDDER_CLOSED,
               "Not embedded: the embedder was closed while run " + run.id() + " was under way");
+    }
+    for (BatchApiRun run : batchRuns) { // Batch API mode: stop waiting (see BatchApiRun.close)
+      run.close(
+          "Not embedded: the embedder was closed while run " + run.id() + " waited for its jobs");
     }
     if (ownsResources) {
       if (settings.provider == null) {

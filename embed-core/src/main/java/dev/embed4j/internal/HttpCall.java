@@ -80,6 +80,25 @@ final class HttpCall {
   }
 
   /**
+   * {@code request} with this provider's authentication header, for calls other than embeddings.
+   */
+  Request authorized(Request.Builder request) {
+    if (authValue != null) {
+      String value = authValue.get();
+      if (value == null || value.isBlank()) {
+        throw new IllegalStateException(
+            "The token supplier of " + provider + " returned no token: nothing was sent");
+      }
+      request.header(authHeader, value);
+    }
+    return request.build();
+  }
+
+  OkHttpClient client() {
+    return client;
+  }
+
+  /**
    * Posts one batch. A 200 that cannot be read (malformed, truncated, wrong count) is a retryable
    * {@link ProviderException}; a cancelled call is an {@link IOException}.
    */
@@ -100,16 +119,9 @@ final class HttpCall {
       BodyReader reader,
       ErrorMapping.Reading errors)
       throws IOException {
-    Request.Builder builder = new Request.Builder().url(url).post(RequestBody.create(body, JSON));
-    if (authValue != null) {
-      String value = authValue.get();
-      if (value == null || value.isBlank()) {
-        throw new IllegalStateException(
-            "The token supplier of " + provider + " returned no token: nothing was sent");
-      }
-      builder.header(authHeader, value);
-    }
-    Call call = client.newCall(builder.build());
+    Call call =
+        client.newCall(
+            authorized(new Request.Builder().url(url).post(RequestBody.create(body, JSON))));
     Runnable unregister = request.onCancel(call::cancel);
     try (Response response = call.execute()) {
       String model = request.model().name();

@@ -74,6 +74,12 @@ final class Listeners implements EmbedListener {
   }
 
   @Override
+  public void batchJobUpdated(
+      String runId, String jobId, String status, int completed, int failed, int total) {
+    each("batchJobUpdated", l -> l.batchJobUpdated(runId, jobId, status, completed, failed, total));
+  }
+
+  @Override
   public void inputsReused(
       String runId,
       String model,

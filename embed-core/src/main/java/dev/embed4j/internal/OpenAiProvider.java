@@ -50,65 +50,73 @@ final class OpenAiProvider extends JsonProvider {
 
   /** The vectors by index, and {@code usage.prompt_tokens} (-1 if absent). */
   static HttpCall.Decoded parse(InputStream in, int expected, int dimensions) throws IOException {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
+      return parse(p, expected, dimensions);
+    }
+  }
+
+  /**
+   * As {@link #parse(InputStream, int, int)}, from a parser whose next token starts the reply
+   * object (also a Batch API output line's {@code response.body}); reads up to its end.
+   */
+  static HttpCall.Decoded parse(JsonParser p, int expected, int dimensions) throws IOException {
     float[][] vectors = new float[expected][];
     long tokens = -1;
     int received = 0;
     FloatDecoding.Base64Floats base64 = new FloatDecoding.Base64Floats();
-    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
-      expect(p.nextToken(), JsonToken.START_OBJECT, "the reply");
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if ("data".equals(field)) {
-          expect(value, JsonToken.START_ARRAY, "data");
-          while (p.nextToken() == JsonToken.START_OBJECT) {
-            int index = -1;
-            float[] vector = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String name = p.currentName();
-              JsonToken t = p.nextToken();
-              if ("index".equals(name)) {
-                index = p.getIntValue();
-              } else if ("embedding".equals(name)) {
-                if (t == JsonToken.VALUE_STRING) {
-                  vector = base64.read(p);
-                } else if (t == JsonToken.START_ARRAY) {
-                  vector = FloatDecoding.readFloatArray(p, dimensions);
-                } else {
-                  throw new IOException("embedding is neither base64 nor an array but " + t);
-                }
-              } else {
-                p.skipChildren();
-              }
-            }
-            if (index < 0 || index >= expected) {
-              throw new IOException(
-                  "embedding index " + index + " is outside the batch of " + expected);
-            }
-            if (vector == null) {
-              throw new IOException("data item " + index + " has no embedding");
-            }
-            if (vectors[index] != null) {
-              throw new IOException("embedding index " + index + " appears twice");
-            }
-            vectors[index] = vector;
-            received++;
-          }
-        } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+    expect(p.nextToken(), JsonToken.START_OBJECT, "the reply");
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if ("data".equals(field)) {
+        expect(value, JsonToken.START_ARRAY, "data");
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+          int index = -1;
+          float[] vector = null;
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            p.nextToken();
-            if ("prompt_tokens".equals(name)) {
-              tokens = p.getLongValue();
-            } else if ("total_tokens".equals(name) && tokens < 0) {
-              tokens = p.getLongValue();
+            JsonToken t = p.nextToken();
+            if ("index".equals(name)) {
+              index = p.getIntValue();
+            } else if ("embedding".equals(name)) {
+              if (t == JsonToken.VALUE_STRING) {
+                vector = base64.read(p);
+              } else if (t == JsonToken.START_ARRAY) {
+                vector = FloatDecoding.readFloatArray(p, dimensions);
+              } else {
+                throw new IOException("embedding is neither base64 nor an array but " + t);
+              }
             } else {
               p.skipChildren();
             }
           }
-        } else {
-          p.skipChildren();
+          if (index < 0 || index >= expected) {
+            throw new IOException(
+                "embedding index " + index + " is outside the batch of " + expected);
+          }
+          if (vector == null) {
+            throw new IOException("data item " + index + " has no embedding");
+          }
+          if (vectors[index] != null) {
+            throw new IOException("embedding index " + index + " appears twice");
+          }
+          vectors[index] = vector;
+          received++;
         }
+      } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          if ("prompt_tokens".equals(name)) {
+            tokens = p.getLongValue();
+          } else if ("total_tokens".equals(name) && tokens < 0) {
+            tokens = p.getLongValue();
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
       }
     }
     if (received != expected) {

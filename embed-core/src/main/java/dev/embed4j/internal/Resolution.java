@@ -47,7 +47,24 @@ final class Resolution {
               + s.initialBackoff
               + ": raise maxBackoff or lower initialBackoff");
     }
+    if (s.batchMaxPollInterval.compareTo(s.batchPollInterval) < 0) {
+      throw new IllegalStateException(
+          "batchMaxPollInterval "
+              + s.batchMaxPollInterval
+              + " is shorter than batchPollInterval "
+              + s.batchPollInterval
+              + ": raise batchMaxPollInterval or lower batchPollInterval");
+    }
     s.model = resolveModel(s);
+    if (s.mode == dev.embed4j.RunMode.BATCH_API
+        && (s.provider != null || !s.model.provider().equals(BuiltInProvider.OPENAI.id()))) {
+      throw new IllegalStateException(
+          "mode(BATCH_API) sends through OpenAI's Batch API, but "
+              + s.model.id()
+              + (s.provider != null ? " goes to a provider of your own" : " is not an OpenAI model")
+              + ". Use an OpenAI model (or an OpenAI-compatible server that offers /v1/batches),"
+              + " or mode(REALTIME).");
+    }
     if (s.provider != null) {
       if (!s.provider.id().equalsIgnoreCase(s.model.provider())) {
         throw new IllegalStateException(

@@ -2,12 +2,15 @@ package dev.embed4j.internal;
 
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.EmbeddingSink;
+import dev.embed4j.StopReason;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -36,11 +39,29 @@ final class RunSetup {
     this.finished = finished;
   }
 
-  /** A run over {@code texts}; with {@code previous}, over the inputs it failed. */
-  Dispatch list(
-      String id, List<String> texts, EmbeddingRun previous, AtomicReference<Dispatch> self) {
+  /** What a list run is made of, before it is handed to a dispatch or a Batch API run. */
+  private record ListRun(
+      String id,
+      Input[] inputs,
+      List<String> kept,
+      int[] order,
+      ResultSink.InMemory sink,
+      long tokens,
+      int batches,
+      RunControl control,
+      Tally tally,
+      CacheAccess cache,
+      Dedupe dedupe,
+      EmbeddingRun previous) {
+
+    Run assemble(Settings settings, Duration duration, StopReason reason) {
+      return Run.ofList(id, settings, kept, sink, previous, tally, duration, reason);
+    }
+  }
+
+  /** Checks {@code texts} in full and plans the run; with {@code previous}, its failed inputs. */
+  private ListRun prepare(String id, List<String> texts, EmbeddingRun previous) {
     Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
-    List<String> kept = List.copyOf(texts);
     int[] order =
         previous == null
             ? IntStream.range(0, inputs.length).toArray()
@@ -59,19 +80,33 @@ final class RunSetup {
       sent[i] = inputs[order[i]];
       tokens += sent[i].estimate;
     }
-    int batches = Batch.count(sent, settings.batch, maxTokens);
-    RunControl control = control(id);
-    Tally tally = new Tally(true);
-    CacheAccess cache = cache(id);
-    Dedupe dedupe = settings.dedupe ? new Dedupe(true) : null;
+    return new ListRun(
+        id,
+        inputs,
+        List.copyOf(texts),
+        order,
+        sink,
+        tokens,
+        Batch.count(sent, settings.batch, maxTokens),
+        control(id),
+        new Tally(true),
+        cache(id),
+        settings.dedupe ? new Dedupe(true) : null,
+        previous);
+  }
+
+  /** A run over {@code texts}; with {@code previous}, over the inputs it failed. */
+  Dispatch list(
+      String id, List<String> texts, EmbeddingRun previous, AtomicReference<Dispatch> self) {
+    ListRun run = prepare(id, texts, previous);
     Planner planner =
         new Planner(
-            Sources.of(inputs, order),
-            dedupe,
-            cache,
-            cache == null ? null : keys,
+            Sources.of(run.inputs(), run.order()),
+            run.dedupe(),
+            run.cache(),
+            run.cache() == null ? null : keys,
             null,
-            control,
+            run.control(),
             settings.batch,
             maxTokens,
             true,
@@ -80,21 +115,56 @@ final class RunSetup {
         new Dispatch.Plan(
             new Estimate(
                 settings.model.id(),
-                inputs.length,
-                batches,
-                tokens,
+                run.inputs().length,
+                run.batches(),
+                run.tokens(),
                 exact() && settings.model.hasExactTokenizer(),
-                settings.model.cost(tokens)),
+                settings.model.cost(run.tokens())),
             planner,
-            new Completion(id, settings.model, context.listeners(), tally, sink, dedupe, cache),
-            Math.min(settings.maxConcurrentRequests, batches),
+            new Completion(
+                id,
+                settings.model,
+                context.listeners(),
+                run.tally(),
+                run.sink(),
+                run.dedupe(),
+                run.cache()),
+            Math.min(settings.maxConcurrentRequests, run.batches()),
             (duration, reason) -> {
-              finished.accept(self.get(), tally);
-              return Run.ofList(id, settings, kept, sink, previous, tally, duration, reason);
+              finished.accept(self.get(), run.tally());
+              return run.assemble(settings, duration, reason);
             },
             null);
     BigDecimal spent = previous == null ? BigDecimal.ZERO : previous.cost();
-    return new Dispatch(context, id, control, spent, plan);
+    return new Dispatch(context, id, run.control(), spent, plan);
+  }
+
+  /**
+   * A list run through OpenAI's Batch API (Batch API mode), assembled as a realtime one; {@code
+   * closed} is told when it no longer needs closing.
+   */
+  BatchApiRun batchApi(
+      String id, List<String> texts, EmbeddingRun previous, Consumer<BatchApiRun> closed) {
+    ListRun run = prepare(id, texts, previous);
+    return new BatchApiRun(
+        context,
+        id,
+        run.control(),
+        run.tally(),
+        new BatchApiRun.Setup(
+            run.inputs(),
+            run.order(),
+            previous == null ? 0 : previous.batches().size(),
+            maxTokens,
+            run.sink(),
+            run.dedupe(),
+            run.cache(),
+            keys),
+        (duration, reason) -> {
+          finished.accept(null, run.tally());
+          return run.assemble(settings, duration, reason);
+        },
+        closed);
   }
 
   /** A run over {@code items}, read lazily, delivered to {@code sink}. */

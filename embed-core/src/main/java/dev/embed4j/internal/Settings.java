@@ -4,10 +4,12 @@ import dev.embed4j.EmbedListener;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelRegistry;
 import dev.embed4j.ModelSpec;
+import dev.embed4j.RunMode;
 import dev.embed4j.spi.EmbeddingCache;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,12 @@ public final class Settings implements Cloneable {
   boolean allowInsecureHttp;
   EmbeddingCache cache; // null: none
   boolean dedupe = true;
+  RunMode mode = RunMode.REALTIME;
+  Path batchStateDirectory; // null: Batch API jobs are tracked in memory only
+  Duration batchPollInterval = Duration.ofSeconds(10);
+  Duration batchMaxPollInterval = Duration.ofMinutes(5);
+  boolean batchRetryRealtime;
+  long batchEnqueuedTokenLimit; // 0: not known, jobs are bounded by the per-file caps only
   Supplier<String> tokenSupplier; // null: the API key authenticates
 
   // Resolved by freeze().
@@ -239,6 +247,39 @@ public final class Settings implements Cloneable {
     return this;
   }
 
+  public Settings mode(RunMode mode) {
+    check().mode = Objects.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  public Settings batchStateDirectory(Path directory) {
+    check().batchStateDirectory = Objects.requireNonNull(directory, "batchStateDirectory");
+    return this;
+  }
+
+  public Settings batchPollInterval(Duration interval) {
+    check().batchPollInterval = positive("batchPollInterval", interval);
+    return this;
+  }
+
+  public Settings batchMaxPollInterval(Duration interval) {
+    check().batchMaxPollInterval = positive("batchMaxPollInterval", interval);
+    return this;
+  }
+
+  public Settings batchRetryRealtime(boolean realtime) {
+    check().batchRetryRealtime = realtime;
+    return this;
+  }
+
+  public Settings batchEnqueuedTokenLimit(long tokens) {
+    if (tokens <= 0) {
+      throw new IllegalArgumentException("batchEnqueuedTokenLimit must be positive, was " + tokens);
+    }
+    check().batchEnqueuedTokenLimit = tokens;
+    return this;
+  }
+
   /**
    * A mutable copy, for {@code newBuilder()}: the resolved model replaces the name, and native
    * dimensions follow the model (a new model gets its own).
@@ -317,6 +358,11 @@ public final class Settings implements Cloneable {
    */
   public static Map<String, Object> defaults() {
     return Resolution.defaults(new Settings(), RESOLVED);
+  }
+
+  /** How runs are sent. */
+  public RunMode mode() {
+    return mode;
   }
 
   /** The resolved model (frozen settings only). */

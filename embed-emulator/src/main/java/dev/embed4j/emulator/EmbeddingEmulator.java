@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings}) and
- * the Cohere embed API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
+ * A local HTTP server that answers like the OpenAI embeddings API ({@code POST /v1/embeddings}),
+ * OpenAI's Batch API for embeddings ({@code /v1/files}, {@code /v1/batches}) and the Cohere embed
+ * API ({@code POST /v2/embed}), for tests, benchmarks and offline runs.
  *
  * <pre>{@code
  * try (EmbeddingEmulator emu = EmbeddingEmulator.builder()
@@ -63,6 +64,20 @@ import java.util.function.LongSupplier;
  * retry delay can be capped or left out ({@link Builder#maxRetryAfter}, {@link
  * Builder#retryAfter}), the OpenAI rate-limit headers left out ({@link Builder#rateLimitHeaders});
  * Cohere never sends them.
+ *
+ * <p><b>Batch API.</b> {@code POST /v1/files} takes a multipart {@code .jsonl} file of purpose
+ * {@code batch} (at most 200 MB), {@code GET /v1/files/{id}/content} returns it; {@code POST
+ * /v1/batches} creates a {@code /v1/embeddings} job with completion window {@code 24h}, {@code GET
+ * /v1/batches/{id}} shows it, {@code POST /v1/batches/{id}/cancel} cancels it. Jobs go through
+ * OpenAI's statuses on an emulated clock ({@link Builder#batchTimes}, {@link
+ * Builder#batchTimeScale}): {@code validating}, then {@code failed} (a bad line, over 50,000
+ * requests or embedding inputs, over {@link Builder#batchEnqueuedTokenLimit}) or {@code
+ * in_progress} with growing {@code request_counts}, {@code finalizing}, {@code completed}; {@code
+ * expired} with partial output when processing outlasts the 24-hour window; {@code cancelling},
+ * {@code cancelled}. Each line is answered as {@code /v1/embeddings} would answer its body (faults
+ * and rate limits aside; {@link Builder#batchFailingLines} injects failed lines), output lines in
+ * random order with {@link Builder#shuffleOrder}, and billed at the batch price when the job ends
+ * ({@link Stats#batchTokensBilled()}, {@link Stats#batchDollarsBilled()}).
  *
  * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds the
  * loopback address only. {@link #close()} stops it and interrupts replies in progress.
@@ -114,6 +129,22 @@ public final class EmbeddingEmulator implements AutoCloseable {
     server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
     server.createContext(OpenAiEndpoint.PATH, openAi);
     server.createContext(CohereEndpoint.PATH, cohere);
+    BatchEndpoint batches =
+        new BatchEndpoint(
+            config,
+            stats,
+            faults,
+            openAi,
+            new BatchEndpoint.Timing(
+                b.batchValidating.toNanos(),
+                b.batchProcessing.toNanos(),
+                b.batchFinalizing.toNanos(),
+                b.batchTimeScale,
+                b.batchFailingLines,
+                b.batchEnqueuedTokenLimit,
+                b.batchStepwise));
+    server.createContext(BatchEndpoint.FILES, batches);
+    server.createContext(BatchEndpoint.BATCHES, batches);
     server.createContext(
         AzureOpenAiEndpoint.PREFIX, new AzureOpenAiEndpoint(config, stats, faults, limiter));
     server.createContext(VoyageEndpoint.PREFIX, new VoyageEndpoint(config, stats, faults, limiter));
@@ -340,10 +371,48 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private boolean shuffleOrder;
     private boolean ignoreEncodingFormat;
     private LongSupplier nanoTime = System::nanoTime;
+    private Duration batchValidating = Duration.ofSeconds(1);
+    private Duration batchProcessing = Duration.ofSeconds(5);
+    private Duration batchFinalizing = Duration.ofSeconds(1);
+    private double batchTimeScale = 1;
+    private int batchFailingLines;
+    private long batchEnqueuedTokenLimit;
+    private boolean batchStepwise;
     private String teiModel = "BAAI/bge-base-en-v1.5";
     private int teiMaxClientBatchSize = Models.TEI_MAX_CLIENT_BATCH;
 
     private Builder() {}
+
+    /**
+     * Whether a Batch API job moves at most one status further per request to the emulator, so that
+     * a client polling a single job sees every status it passes through however slowly it polls
+     * (default false: the status follows the emulated clock alone).
+     */
+    public Builder batchStepwise(boolean stepwise) {
+      this.batchStepwise = stepwise;
+      return this;
+    }
+
+    /**
+     * How long, in emulated time, a Batch API job stays {@code validating}, answers its lines
+     * ({@code in_progress}, evenly over the time) and stays {@code finalizing} (also how long a
+     * cancelled job stays {@code cancelling}). Defaults 1 s, 5 s, 1 s. Processing longer than the
+     * 24-hour completion window (less the validation) makes the job {@code expired} at the window's
+     * end, with the lines answered by then in its output file and the others in its error file
+     * ({@code batch_expired}).
+     */
+    public Builder batchTimes(Duration validating, Duration processing, Duration finalizing) {
+      for (Duration d : new Duration[] {validating, processing, finalizing}) {
+        Objects.requireNonNull(d, "batch times");
+        if (d.isNegative()) {
+          throw new IllegalArgumentException("batch times must not be negative: " + d);
+        }
+      }
+      this.batchValidating = validating;
+      this.batchProcessing = processing;
+      this.batchFinalizing = finalizing;
+      return this;
+    }
 
     /**
      * The model the text-embeddings-inference endpoint serves (its requests name none), one of the
@@ -355,6 +424,43 @@ public final class EmbeddingEmulator implements AutoCloseable {
         throw new IllegalArgumentException("not a text-embeddings-inference model: " + model);
       }
       this.teiModel = model;
+      return this;
+    }
+
+    /**
+     * Emulated seconds per real second for Batch API jobs (default 1): 3600 runs an emulated hour
+     * in a real second.
+     */
+    public Builder batchTimeScale(double scale) {
+      if (!(scale > 0) || Double.isInfinite(scale)) {
+        throw new IllegalArgumentException("batchTimeScale must be positive: " + scale);
+      }
+      this.batchTimeScale = scale;
+      return this;
+    }
+
+    /**
+     * The first {@code lines} Batch API lines that would succeed fail instead with a 500 {@code
+     * server_error} in the job's error file (default 0).
+     */
+    public Builder batchFailingLines(int lines) {
+      if (lines < 0) {
+        throw new IllegalArgumentException("batchFailingLines must not be negative: " + lines);
+      }
+      this.batchFailingLines = lines;
+      return this;
+    }
+
+    /**
+     * Enqueued tokens per model across the jobs in progress; a job that would exceed it fails
+     * validation with {@code token_limit_exceeded}. 0 (the default) means no limit.
+     */
+    public Builder batchEnqueuedTokenLimit(long tokens) {
+      if (tokens < 0) {
+        throw new IllegalArgumentException(
+            "batchEnqueuedTokenLimit must not be negative: " + tokens);
+      }
+      this.batchEnqueuedTokenLimit = tokens;
       return this;
     }
 

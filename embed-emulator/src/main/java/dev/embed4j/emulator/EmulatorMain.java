@@ -44,6 +44,10 @@ public final class EmulatorMain {
           "  --seed N                 seed of the fault sequence (default 0)",
           "  --shuffle-order          OpenAI data items out of order",
           "  --ignore-encoding-format OpenAI replies always as float arrays",
+          "  --batch-time-scale X     emulated seconds per real second for Batch API jobs (default 1)",
+          "  --batch-processing-s N   emulated seconds a Batch API job answers its lines (default 5)",
+          "  --batch-failing-lines N  the first N Batch API lines fail with a 500",
+          "  --batch-enqueued-token-limit N  enqueued tokens per model (token_limit_exceeded)",
           "  --help                   this text");
 
   private EmulatorMain() {}
@@ -99,6 +103,7 @@ public final class EmulatorMain {
     List<String> keys = new ArrayList<>();
     List<String> exhausted = new ArrayList<>();
     double slowRate = 0;
+    long processingSeconds = 5;
     long slowMs = 30_000;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -181,11 +186,25 @@ public final class EmulatorMain {
         case "--seed":
           f.seed(Long.parseLong(v));
           break;
+        case "--batch-time-scale":
+          b.batchTimeScale(Double.parseDouble(v));
+          break;
+        case "--batch-processing-s":
+          processingSeconds = Long.parseLong(v);
+          break;
+        case "--batch-failing-lines":
+          b.batchFailingLines(Integer.parseInt(v));
+          break;
+        case "--batch-enqueued-token-limit":
+          b.batchEnqueuedTokenLimit(Long.parseLong(v));
+          break;
         default:
           throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
     f.slowRate(slowRate, Duration.ofMillis(slowMs));
+    b.batchTimes(
+        Duration.ofSeconds(1), Duration.ofSeconds(processingSeconds), Duration.ofSeconds(1));
     return b.apiKeys(keys.toArray(String[]::new))
         .quotaExhaustedKeys(exhausted.toArray(String[]::new))
         .faults(f.build());

@@ -103,6 +103,16 @@ final class Models {
           "embed-multilingual-v3.0", cohereV3("embed-multilingual-v3.0", 1024),
           "embed-multilingual-light-v3.0", cohereV3("embed-multilingual-light-v3.0", 384));
 
+  /**
+   * US dollars per 1M tokens through the Batch API, half the realtime price (OpenAI pricing page:
+   * text-embedding-3-small $0.01, text-embedding-3-large $0.065, text-embedding-ada-002 $0.05).
+   */
+  static final Map<String, java.math.BigDecimal> BATCH_PRICES =
+      Map.of(
+          "text-embedding-3-small", new java.math.BigDecimal("0.01"),
+          "text-embedding-3-large", new java.math.BigDecimal("0.065"),
+          "text-embedding-ada-002", new java.math.BigDecimal("0.05"));
+
   private static final Map<String, Spec> SPECS = all();
 
   private static Map<String, Spec> all() {

@@ -86,6 +86,18 @@ final class OpenAiEndpoint extends Endpoint {
           null,
           "invalid_type");
     }
+    return embeddings(root, key, false);
+  }
+
+  /**
+   * Answers an embeddings body: validates it and builds the reply. A line of a Batch API job
+   * ({@code batchLine}) draws no fault, passes no rate limiter, is not counted in {@link
+   * Stats#batchSizes()} and bills nothing here (the batch bills it at the batch price when it
+   * ends).
+   *
+   * @throws Reply.Rejection with the error reply of an invalid body
+   */
+  Reply embeddings(JsonNode root, String key, boolean batchLine) {
     String model = text(root, "model");
     if (model == null) {
       throw reject(400, "you must provide a model parameter", "invalid_request_error", null, null);
@@ -102,7 +114,9 @@ final class OpenAiEndpoint extends Endpoint {
     } else {
       throw invalidInput();
     }
-    stats.batch(inputs.size());
+    if (!batchLine) {
+      stats.batch(inputs.size());
+    }
     if (inputs.isEmpty() || inputs.size() > Models.OPENAI_MAX_INPUTS) {
       throw invalidInput();
     }
@@ -156,6 +170,14 @@ final class OpenAiEndpoint extends Endpoint {
           "max_tokens_per_request");
     }
 
+    if (batchLine) {
+      Out out = body(inputs, model, dims, base64, total, null);
+      Reply r = new Reply(200, out.array(), out.length());
+      r.billModel = model;
+      r.billTokens = total;
+      r.billInputs = inputs.size();
+      return r;
+    }
     FaultPlan.Draw draw = faults.draw();
     if (draw.kind() != null) {
       Reply r = fault(draw);

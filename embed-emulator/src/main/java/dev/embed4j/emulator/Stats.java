@@ -33,6 +33,11 @@ public final class Stats {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final int[] batchSizes = new int[MAX_BATCH_SIZES];
+  private final ConcurrentHashMap<String, LongAdder> batchTokensByModel = new ConcurrentHashMap<>();
+  private final LongAdder batchInputs = new LongAdder();
+  private final LongAdder filesUploaded = new LongAdder();
+  private final LongAdder batchesCreated = new LongAdder();
+  private final LongAdder batchesCancelled = new LongAdder();
   private int batchCount; // guarded by batchSizes
 
   Stats() {
@@ -150,6 +155,59 @@ public final class Stats {
     }
   }
 
+  /**
+   * Tokens billed through the Batch API for this model: those of the lines in the output files of
+   * ended jobs (completed, expired or cancelled). Not included in {@link #tokensBilled()}.
+   */
+  public long batchTokensBilled(String model) {
+    LongAdder n = batchTokensByModel.get(model);
+    return n == null ? 0 : n.sum();
+  }
+
+  /** Tokens billed through the Batch API, all models. */
+  public long batchTokensBilled() {
+    return batchTokensByModel.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /**
+   * US dollars billed through the Batch API: each model's batch tokens at its batch price per 1M
+   * tokens (text-embedding-3-small $0.01, text-embedding-3-large $0.065, text-embedding-ada-002
+   * $0.05), unrounded.
+   */
+  public java.math.BigDecimal batchDollarsBilled() {
+    java.math.BigDecimal sum = java.math.BigDecimal.ZERO;
+    for (Map.Entry<String, LongAdder> e : batchTokensByModel.entrySet()) {
+      java.math.BigDecimal price =
+          Models.BATCH_PRICES.getOrDefault(e.getKey(), java.math.BigDecimal.ZERO);
+      sum =
+          sum.add(
+              price
+                  .multiply(java.math.BigDecimal.valueOf(e.getValue().sum()))
+                  .divide(java.math.BigDecimal.valueOf(1_000_000)));
+    }
+    return sum;
+  }
+
+  /** Inputs embedded by the lines of Batch API output files. */
+  public long batchInputsEmbedded() {
+    return batchInputs.sum();
+  }
+
+  /** Files uploaded to {@code /v1/files}. */
+  public long filesUploaded() {
+    return filesUploaded.sum();
+  }
+
+  /** Jobs created on {@code /v1/batches}. */
+  public long batchesCreated() {
+    return batchesCreated.sum();
+  }
+
+  /** Jobs cancelled on {@code /v1/batches/{id}/cancel}. */
+  public long batchesCancelled() {
+    return batchesCancelled.sum();
+  }
+
   /** Sets every counter to 0 (max in flight to the current in-flight count). */
   public void reset() {
     requests.reset();
@@ -161,6 +219,11 @@ public final class Stats {
     tokensByModel.clear();
     inputs.reset();
     maxInFlight.set(inFlight.get());
+    batchTokensByModel.clear();
+    batchInputs.reset();
+    filesUploaded.reset();
+    batchesCreated.reset();
+    batchesCancelled.reset();
     synchronized (batchSizes) {
       batchCount = 0;
     }
@@ -218,6 +281,23 @@ public final class Stats {
   void bill(String model, long tokens, int inputCount) {
     tokensByModel.computeIfAbsent(model, m -> new LongAdder()).add(tokens);
     inputs.add(inputCount);
+  }
+
+  void billBatch(String model, long tokens, int inputCount) {
+    batchTokensByModel.computeIfAbsent(model, m -> new LongAdder()).add(tokens);
+    batchInputs.add(inputCount);
+  }
+
+  void fileUploaded() {
+    filesUploaded.increment();
+  }
+
+  void batchCreated() {
+    batchesCreated.increment();
+  }
+
+  void batchCancelled() {
+    batchesCancelled.increment();
   }
 
   void batch(int size) {

@@ -49,7 +49,9 @@ import java.util.concurrent.CompletableFuture;
  * response's {@link Embed4jResponseMetadata metadata} carries the run, its tokens and its cost (the
  * legacy {@code embed(String)} and {@code embedAll(List)} keep the tokens only; a listener's {@code
  * embeddingResponse().metadata()} has the run). {@link #doEmbedAsync} blocks no thread, and
- * cancelling its future cancels the run's calls under way.
+ * cancelling its future cancels the run's calls under way. With an embedder in {@code
+ * RunMode.BATCH_API} every call goes through OpenAI's Batch API at its price and a blocking call
+ * waits until the jobs have ended, up to 24 hours: give such a model to ingestion, not to queries.
  *
  * <p><b>Per-call parameters</b> {@code MODEL_NAME} (a model of the same provider, sent with the
  * same key and base URL), {@code DIMENSIONS} where the model shortens its vectors and {@code

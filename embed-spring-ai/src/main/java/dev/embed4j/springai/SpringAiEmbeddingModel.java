@@ -52,7 +52,9 @@ import org.springframework.ai.embedding.observation.EmbeddingModelObservationDoc
  * where Spring AI's default sends the strategy's batches one after another. Vectors come back in
  * document order. A document's text is its {@link Document#getFormattedContent(MetadataMode)
  * formatted content} in the {@link Builder#metadataMode(MetadataMode) metadata mode} ({@link
- * MetadataMode#EMBED} by default, as Spring AI's OpenAI model does).
+ * MetadataMode#EMBED} by default, as Spring AI's OpenAI model does). With an embedder in {@code
+ * RunMode.BATCH_API} every call goes through OpenAI's Batch API at its price and waits until the
+ * jobs have ended, up to 24 hours: give such a model to a vector store's bulk load, not to queries.
  *
  * <p><b>Options.</b> A request's {@link EmbeddingOptions#getModel() model} (another model of the
  * same provider, sent with the same key and base URL) and {@link EmbeddingOptions#getDimensions()

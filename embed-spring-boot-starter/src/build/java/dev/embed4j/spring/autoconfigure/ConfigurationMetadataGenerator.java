@@ -43,7 +43,11 @@ import java.util.Map;
 public final class ConfigurationMetadataGenerator {
   /** Properties whose last segment, in camel case, is not the name of their core setting. */
   private static final Map<String, String> SETTING_OF_PROPERTY =
-      Map.of("embed4j.rate-limit.learn", "learnRateLimits");
+      Map.of(
+          "embed4j.rate-limit.learn", "learnRateLimits",
+          "embed4j.batch-api.poll-interval", "batchPollInterval",
+          "embed4j.batch-api.max-poll-interval", "batchMaxPollInterval",
+          "embed4j.batch-api.retry-realtime", "batchRetryRealtime");
 
   private static final String MODEL_PROPERTY = "embed4j.model";
 

@@ -1,6 +1,7 @@
 package dev.embed4j.spring.autoconfigure;
 
 import dev.embed4j.InputType;
+import dev.embed4j.RunMode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +96,18 @@ public class Embed4jProperties {
    * console, log progress every few seconds), and log a summary line per run.
    */
   private Boolean showProgress;
+
+  /**
+   * How runs are sent: realtime (each batch a request to the embeddings endpoint) or batch-api
+   * (OpenAI models only: the batches go through OpenAI's Batch API at half the price, results
+   * within 24 hours). In batch-api mode every embedding call of the application, the LangChain4j
+   * and Spring AI models' included, blocks until its jobs have ended, which can take up to a day:
+   * use it for backfills and bulk ingestion, not for queries. Default: realtime.
+   */
+  private RunMode mode;
+
+  /** The Batch API run mode's settings (embed4j.mode=batch-api). */
+  private final BatchApi batchApi = new BatchApi();
 
   /** The back-off between attempts of a batch. */
   private final Retry retry = new Retry();
@@ -211,6 +224,90 @@ public class Embed4jProperties {
 
   public Cache getCache() {
     return this.cache;
+  }
+
+  public RunMode getMode() {
+    return this.mode;
+  }
+
+  public void setMode(RunMode mode) {
+    this.mode = mode;
+  }
+
+  public BatchApi getBatchApi() {
+    return this.batchApi;
+  }
+
+  /** Settings of the Batch API run mode. */
+  public static class BatchApi {
+
+    /**
+     * Where each Batch API run keeps its state (job ids and which inputs each line carries), so
+     * that the same call after a restart resumes waiting for the jobs already submitted instead of
+     * paying for them again. Default: none (state in memory only).
+     */
+    private Path stateDirectory;
+
+    /**
+     * The wait before the first look at a job, and after each change of its status; doubled while
+     * nothing changes, up to max-poll-interval.
+     */
+    private Duration pollInterval;
+
+    /** The longest wait between two looks at a job. */
+    private Duration maxPollInterval;
+
+    /**
+     * Whether lines that failed with a retryable error go to the realtime endpoint (realtime price)
+     * instead of into a new job.
+     */
+    private Boolean retryRealtime;
+
+    /**
+     * The model's enqueued-token limit on your account (OpenAI's limits page); jobs are kept under
+     * it. Default: unknown.
+     */
+    private Long enqueuedTokenLimit;
+
+    public Path getStateDirectory() {
+      return this.stateDirectory;
+    }
+
+    public void setStateDirectory(Path stateDirectory) {
+      this.stateDirectory = stateDirectory;
+    }
+
+    public Duration getPollInterval() {
+      return this.pollInterval;
+    }
+
+    public void setPollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    public Duration getMaxPollInterval() {
+      return this.maxPollInterval;
+    }
+
+    public void setMaxPollInterval(Duration maxPollInterval) {
+      this.maxPollInterval = maxPollInterval;
+    }
+
+    public Boolean getRetryRealtime() {
+      return this.retryRealtime;
+    }
+
+    public void setRetryRealtime(Boolean retryRealtime) {
+      this.retryRealtime = retryRealtime;
+    }
+
+    public Long getEnqueuedTokenLimit() {
+      return this.enqueuedTokenLimit;
+    }
+
+    public void setEnqueuedTokenLimit(Long enqueuedTokenLimit) {
+      this.enqueuedTokenLimit = enqueuedTokenLimit;
+    }
   }
 
   /**

@@ -40,6 +40,12 @@ final class PropertiesEmbedderCustomizer implements Embed4jEmbedderCustomizer, O
     map.from(p::getMaxCost).to(builder::maxCost);
     map.from(p::getRunTimeout).to(builder::runTimeout);
     map.from(p::getShowProgress).to(builder::showProgress);
+    map.from(p::getMode).to(builder::mode);
+    map.from(p.getBatchApi()::getStateDirectory).to(builder::batchStateDirectory);
+    map.from(p.getBatchApi()::getPollInterval).to(builder::batchPollInterval);
+    map.from(p.getBatchApi()::getMaxPollInterval).to(builder::batchMaxPollInterval);
+    map.from(p.getBatchApi()::getRetryRealtime).to(builder::batchRetryRealtime);
+    map.from(p.getBatchApi()::getEnqueuedTokenLimit).to(builder::batchEnqueuedTokenLimit);
   }
 
   @Override

@@ -53,6 +53,12 @@ class ConfigurationMetadataTests {
             "embed4j.max-cost",
             "embed4j.run-timeout",
             "embed4j.show-progress",
+            "embed4j.mode",
+            "embed4j.batch-api.state-directory",
+            "embed4j.batch-api.poll-interval",
+            "embed4j.batch-api.max-poll-interval",
+            "embed4j.batch-api.retry-realtime",
+            "embed4j.batch-api.enqueued-token-limit",
             "embed4j.openai.api-key",
             "embed4j.openai.base-url",
             "embed4j.cohere.api-key",
@@ -74,6 +80,12 @@ class ConfigurationMetadataTests {
         .isEqualTo("60s");
     assertThat(properties.get("embed4j.retry.initial-backoff").get("defaultValue").asText())
         .isEqualTo("500ms");
+    assertThat(properties.get("embed4j.batch-api.poll-interval").get("defaultValue").asText())
+        .isEqualTo("10s");
+    assertThat(properties.get("embed4j.batch-api.max-poll-interval").get("defaultValue").asText())
+        .isEqualTo("300s");
+    assertThat(properties.get("embed4j.mode").get("description").asText())
+        .contains("blocks until its jobs have ended");
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.embed4j.emulator.EmbeddingEmulator;
 import dev.embed4j.internal.Settings;
 import dev.embed4j.langchain4j.LangChain4jEmbeddingModel;
 import dev.embed4j.springai.SpringAiEmbeddingModel;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.embedding.EmbeddingRequest;
 import org.springframework.ai.embedding.EmbeddingResponse;
@@ -177,6 +180,37 @@ class Embed4jAutoConfigurationTests {
                       EmbeddingEmulator.expectedVector(
                           "text-embedding-3-large", null, "text 11", 256));
             });
+  }
+
+  @Test
+  void modeBatchApi_sendsTheEmbedderThroughTheBatchApiAtItsPrice(@TempDir Path stateDir) {
+    try (EmbeddingEmulator batches =
+        EmbeddingEmulator.builder()
+            .batchTimes(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1))
+            .batchTimeScale(36_000)
+            .start()) {
+      contextRunner
+          .withPropertyValues(
+              "embed4j.openai.api-key=test-key",
+              "embed4j.openai.base-url=" + batches.baseUrl(),
+              "embed4j.mode=batch-api",
+              "embed4j.batch-api.state-directory=" + stateDir,
+              "embed4j.batch-api.enqueued-token-limit=1000000",
+              "embed4j.batch-api.retry-realtime=true",
+              "embed4j.batch-api.poll-interval=10ms",
+              "embed4j.batch-api.max-poll-interval=20ms")
+          .run(
+              context -> {
+                EmbeddingRun run = context.getBean(Embedder.class).embed(List.of("a", "b"));
+                assertThat(run.vector(1))
+                    .isEqualTo(
+                        EmbeddingEmulator.expectedVector("text-embedding-3-small", null, "b"));
+                assertThat(batches.stats().batchesCreated()).isEqualTo(1);
+                assertThat(batches.stats().tokensBilled()).isZero();
+                assertThat(run.cost()).isEqualByComparingTo(batches.stats().batchDollarsBilled());
+                assertThat(stateDir).as("the run's state is gone once it ended").isEmptyDirectory();
+              });
+    }
   }
 
   @Test
