@@ -55,6 +55,32 @@ class HarnessSmokeTest {
   }
 
   @Test
+  void limiterFlags_andWhatTheLimitAllows() {
+    Harness.Options o =
+        Harness.parse(
+            new String[] {
+              "--tpm",
+              "1000",
+              "--latency-ms",
+              "100",
+              "--limiter",
+              "fixed-window",
+              "--no-rate-limit-headers",
+              "--max-retry-after-ms",
+              "2000"
+            });
+    assertThat(o.limiter()).isEqualTo(dev.embed4j.emulator.LimiterShape.FIXED_WINDOW);
+    assertThat(o.rateLimitHeaders()).isFalse();
+    assertThat(o.maxRetryAfterMs()).isEqualTo(2000);
+    // 3,500 tokens under 1,000 a minute: three whole minutes in windows, 2.5 in a bucket
+    assertThat(LimiterTable.allowedSeconds(o, 3_500)).isEqualTo(180.1);
+    assertThat(
+            LimiterTable.allowedSeconds(
+                o.limiter(dev.embed4j.emulator.LimiterShape.TOKEN_BUCKET, true), 3_500))
+        .isEqualTo(150.1);
+  }
+
+  @Test
   void sweepWritesCsvAndChart(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("sweep.csv");
     Path png = dir.resolve("throughput.png");
