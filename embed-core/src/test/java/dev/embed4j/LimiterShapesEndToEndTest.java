@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class LimiterShapesEndToEndTest {
   private static final int TEXTS = 1_200; // 300 batches of 4
+  private static final int IN_FLIGHT = 8;
 
   record Scenario(String provider, LimiterShape shape, boolean headers, double max429Share) {}
 
@@ -45,9 +46,12 @@ class LimiterShapesEndToEndTest {
         Scenario s = o.scenario();
         String what = s.provider() + ", " + s.shape() + (s.headers() ? ", headers" : ", none");
         assertThat(o.run().isComplete()).as(what).isTrue();
-        assertThat((double) o.rateLimited() / o.requests())
-            .as(what + ": share of requests answered 429 (" + o.rateLimited() + ")")
-            .isLessThanOrEqualTo(s.max429Share());
+        // Without headers the first refusal comes as a wave, one per request in flight: allowed
+        // on top of the share (over runs of minutes the benchmark harness measures the share).
+        long allowed = (s.headers() ? 0 : IN_FLIGHT) + (long) (s.max429Share() * o.requests());
+        assertThat(o.rateLimited())
+            .as(what + ": requests answered 429 of " + o.requests())
+            .isLessThanOrEqualTo(allowed);
       }
     } finally {
       pool.shutdownNow();
@@ -76,7 +80,7 @@ class LimiterShapesEndToEndTest {
                 .apiKey("k")
                 .baseUrl(emulator.baseUrl())
                 .batchSize(4)
-                .maxConcurrentRequests(8)
+                .maxConcurrentRequests(IN_FLIGHT)
                 .maxAttempts(20)
                 .build()) {
       EmbeddingRun run = embedder.embed(texts);
