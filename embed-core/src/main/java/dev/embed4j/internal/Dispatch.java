@@ -9,6 +9,8 @@ import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +36,8 @@ final class Dispatch {
       Listeners listeners,
       Reservation.Pool pool,
       RetryPolicy policy,
-      SharedResources resources) {}
+      SharedResources resources,
+      TokenDensity density) {}
 
   private final Context context;
   private final Settings settings;
@@ -45,7 +48,9 @@ final class Dispatch {
   private final List<Batch> batches;
   private final EmbeddingRun previous;
   private final ResultSink.InMemory sink;
-  private final BatchOutcome[] outcomes;
+  // By batch id: the planned batches, and the halves of those split (Split).
+  private final Map<Integer, BatchOutcome> outcomes = new TreeMap<>();
+  private final Split split;
   private final AtomicInteger cursor = new AtomicInteger();
   private final AtomicInteger remaining;
   private final RunControl control;
@@ -71,7 +76,12 @@ final class Dispatch {
     this.previous = previous;
     this.onFinished = onFinished;
     this.sink = new ResultSink.InMemory(texts.size());
-    this.outcomes = new BatchOutcome[batches.size()];
+    this.split =
+        new Split(
+            model,
+            prepared.tokens(),
+            context.density(),
+            batches.isEmpty() ? 0 : batches.get(batches.size() - 1).id() + 1);
     this.remaining = new AtomicInteger(batches.size());
     this.control = new RunControl(id, settings.runTimeout, context.resources().clock());
     this.budget =
@@ -137,30 +147,41 @@ final class Dispatch {
   private void work() {
     int next;
     while ((next = cursor.getAndIncrement()) < batches.size()) {
-      Batch batch = batches.get(next);
-      try {
-        process(batch);
-      } catch (RuntimeException | Error e) {
-        // A bug of ours or of a listener must not leave the run hanging.
-        end(
-            BatchResult.failed(
-                id,
-                model.id(),
-                batch,
-                BatchResult.Attempts.NONE,
-                Duration.ZERO,
-                new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
-      }
+      send(batches.get(next), BatchResult.Attempts.NONE);
     }
   }
 
-  private void process(Batch batch) {
+  private void send(Batch batch, BatchResult.Attempts carried) {
+    try {
+      process(batch, carried);
+    } catch (RuntimeException | Error e) {
+      // A bug of ours or of a listener must not leave the run hanging.
+      end(
+          BatchResult.failed(
+              id,
+              model.id(),
+              batch,
+              carried,
+              Duration.ZERO,
+              new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
+    }
+  }
+
+  /**
+   * {@code carried}: the attempts of the batch this one is half of, counted with the first half.
+   */
+  private void process(Batch batch, BatchResult.Attempts carried) {
+    // Split (issue 12): over the cap by the model's learned token density, halved before sending.
+    if (split.overCap(batch)) {
+      halve(batch, carried);
+      return;
+    }
     long started = System.nanoTime();
     BatchRequest request = new BatchRequest(batch, sendTexts, settings, control);
     BigDecimal estimatedCost = model.cost(batch.tokens());
-    int sent = 0;
-    int retries = 0;
-    int rateLimited = 0;
+    int sent = carried.sent();
+    int retries = carried.retries();
+    int rateLimited = carried.rateLimited();
     while (true) {
       Embed4jException stop = control.stopped();
       Reservation reservation = null;
@@ -233,6 +254,16 @@ final class Dispatch {
         fail(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
         return;
       }
+      // Split (issue 12): a batch the provider finds too large is halved, never failed; a single
+      // input it finds too long fails alone, naming its index.
+      if (Split.tooLarge(failure)) {
+        if (batch.indices().length > 1) {
+          split.refused(batch, failure);
+          halve(batch, attempts);
+          return;
+        }
+        failure = split.overLong(batch, failure);
+      }
       RetryPolicy.Decision decision = context.policy().decide(failure, sent);
       if (decision.stopRun() != null) {
         control.stopSending(
@@ -269,6 +300,22 @@ final class Dispatch {
     }
   }
 
+  /** Sends the two halves of {@code batch} in turn; they end in its stead (Split). */
+  private void halve(Batch batch, BatchResult.Attempts carried) {
+    List<Batch> halves = split.halves(batch);
+    remaining.incrementAndGet(); // two outcomes instead of one
+    log.debug(
+        "Run {} batch {} (inputs {}) is too large for {}: split into batches {} and {}",
+        id,
+        batch.id(),
+        batch.describeIndices(),
+        model.id(),
+        halves.get(0).id(),
+        halves.get(1).id());
+    send(halves.get(0), carried);
+    send(halves.get(1), BatchResult.Attempts.NONE);
+  }
+
   private void waited(Duration wait, boolean serverRejected) {
     if (!context.listeners().isEmpty()) {
       context.listeners().rateLimitWait(id, model.id(), wait, serverRejected);
@@ -281,12 +328,10 @@ final class Dispatch {
   }
 
   private void end(BatchOutcome outcome) {
-    int slot = outcome.id() - (batches.isEmpty() ? 0 : batches.get(0).id());
     synchronized (outcomes) {
-      if (outcomes[slot] != null) {
+      if (outcomes.putIfAbsent(outcome.id(), outcome) != null) {
         return;
       }
-      outcomes[slot] = outcome;
     }
     if (outcome.succeeded()) {
       context.listeners().batchSucceeded(outcome);
@@ -301,6 +346,10 @@ final class Dispatch {
   private void finish() {
     control.finished();
     Embed4jException stopped = control.stopped();
+    List<BatchOutcome> ended;
+    synchronized (outcomes) {
+      ended = List.copyOf(outcomes.values());
+    }
     Run run =
         Run.assemble(
             id,
@@ -308,7 +357,7 @@ final class Dispatch {
             texts,
             sink.vectors(),
             previous,
-            List.of(outcomes),
+            ended,
             since(startNanos),
             stopped == null ? null : stopped.stopReason().orElse(null));
     onFinished.accept(run);

@@ -60,7 +60,8 @@ public final class Engine {
             new Listeners(all),
             resources.pool(settings),
             new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
-            resources);
+            resources,
+            new TokenDensity()); // Split (issue 12): what this engine's model counts per estimate
   }
 
   /**
@@ -151,7 +152,11 @@ public final class Engine {
         previous == null
             ? allIndices(prepared.texts().size())
             : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
-    int firstId = previous == null ? 0 : previous.batches().size();
+    // Split (issue 12): halves have ids past the planned batches, so continue after the highest.
+    int firstId =
+        previous == null
+            ? 0
+            : previous.batches().stream().mapToInt(BatchOutcome::id).max().orElse(-1) + 1;
     List<Batch> batches =
         Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), firstId);
     Dispatch run =
@@ -209,7 +214,8 @@ public final class Engine {
   private long maxTokensPerRequest() {
     long max = settings.model.maxTokensPerRequest();
     long limiterMax = context.pool().limiter().maxTokensPerRequest();
-    return limiterMax > 0 ? Math.min(max, limiterMax) : max;
+    // Split (issue 12): planned smaller once the provider showed it counts more than the estimate.
+    return context.density().budget(limiterMax > 0 ? Math.min(max, limiterMax) : max);
   }
 
   private static int[] allIndices(int n) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embed4j.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -61,7 +63,44 @@ final class ErrorMapping {
         .errorCode(code)
         .requestId(requestId)
         .retryAfter(RateLimitHeaders.retryAfter(response.headers()))
+        .requestTooLarge(tooLarge(status, code, message))
         .build(text);
+  }
+
+  private static final List<String> TOO_LARGE_CODES =
+      List.of("max_tokens_per_request", "context_length_exceeded", "request_too_large");
+
+  /**
+   * Whether a refusal says the request carried too many tokens or inputs, so that smaller requests
+   * would pass: HTTP 413; OpenAI's {@code max_tokens_per_request} (per request) and "maximum
+   * context length" (per input), and a 429 "Request too large for ... tokens per min" (more than a
+   * minute's budget at once); Cohere's "total number of texts must be at most" and an input that
+   * "exceeds the maximum of N tokens"; the "too many tokens / inputs", "split into more batches"
+   * and "batch size" wordings of the compatible servers. A 400 about anything else is not.
+   */
+  static boolean tooLarge(int status, String code, String message) {
+    if (status == 413) {
+      return true;
+    }
+    if (status != 400 && status != 422 && status != 429) {
+      return false;
+    }
+    if (code != null && TOO_LARGE_CODES.contains(code)) {
+      return true;
+    }
+    String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+    if (status == 429) {
+      return m.startsWith("request too large");
+    }
+    return m.contains("maximum context length")
+        || m.contains("tokens per request")
+        || m.contains("too many tokens")
+        || m.contains("too many inputs")
+        || m.contains("split into more batches")
+        || m.contains("total number of texts must be at most")
+        || m.contains("max allowed tokens per submitted batch")
+        || m.contains("batch size")
+        || (m.contains("token") && (m.contains("exceeds the maximum") || m.contains("too long")));
   }
 
   private static String readErrorBody(ResponseBody body) {

@@ -116,7 +116,7 @@ final class CohereEndpoint extends Endpoint {
     int max = spec.maxTokensPerInput();
     for (int i = 0; i < texts.size(); i++) {
       String t = texts.get(i);
-      int n = Tokenizer.count(t);
+      int n = tokens(t);
       if (n > max) {
         if ("NONE".equals(truncate)) {
           throw reject(
@@ -132,7 +132,7 @@ final class CohereEndpoint extends Endpoint {
                   + model
                   + "; shorten it or set truncate to START or END");
         }
-        t = Tokenizer.truncate(t, max, "START".equals(truncate));
+        t = truncate(t, max, "START".equals(truncate));
         n = max;
       }
       embedded.add(t);

@@ -44,7 +44,8 @@ import java.util.function.LongSupplier;
  * {@code float} (only float embeddings are returned); {@code output_dimension} 256/512/1024/1536
  * for embed-v4.0 only; {@code truncate} NONE, START or END (default END) against 512 tokens per
  * input for the v3 models and 128,000 for embed-v4.0. Errors use each provider's body shape. Tokens
- * are counted, and billed, with jtokkit's cl100k_base for both providers.
+ * are counted, and billed, with jtokkit's cl100k_base for both providers, times {@link
+ * Builder#tokenDensity(double)} if set.
  *
  * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
  * #expectedVector(String, String, String, int)}.
@@ -84,7 +85,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
             b.apiKeys,
             b.exhaustedKeys,
             b.shuffleOrder,
-            b.ignoreEncodingFormat);
+            b.ignoreEncodingFormat,
+            b.tokenDensity);
     RateLimiter limiter = new RateLimiter(b.rpm, b.tpm, b.nanoTime);
     OpenAiEndpoint openAi = new OpenAiEndpoint(config, stats, faults, limiter);
     CohereEndpoint cohere = new CohereEndpoint(config, stats, faults, limiter);
@@ -258,6 +260,15 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
+   * The tokens an emulator built with {@link Builder#tokenDensity(double) tokenDensity(density)}
+   * counts, and bills, for a text: its cl100k_base length times {@code density}, rounded up.
+   */
+  public static int expectedTokens(String text, double density) {
+    int n = expectedTokens(text);
+    return density == 1.0 ? n : (int) Math.ceil(n * density);
+  }
+
+  /**
    * Configures and starts an {@link EmbeddingEmulator}. Each setter validates its argument at once.
    * Not thread-safe; a builder may start several emulators.
    */
@@ -271,6 +282,7 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private Faults faults = Faults.NONE;
     private boolean shuffleOrder;
     private boolean ignoreEncodingFormat;
+    private double tokenDensity = 1.0;
     private LongSupplier nanoTime = System::nanoTime;
 
     private Builder() {}
@@ -351,6 +363,24 @@ public final class EmbeddingEmulator implements AutoCloseable {
      */
     public Builder ignoreEncodingFormat(boolean ignore) {
       this.ignoreEncodingFormat = ignore;
+      return this;
+    }
+
+    /**
+     * How many tokens the emulator counts for each cl100k_base token of a text, rounded up per text
+     * (default 1): above 1 it counts as a denser tokenizer does (Cohere's and Voyage's count more
+     * than cl100k, Voyage's by a reported 3 to 4 times), for the per-input and per-request limits
+     * and for billing alike, so a client that plans its requests with cl100k gets the providers'
+     * real "too many tokens" refusals ({@code max_tokens_per_request}, "maximum context length",
+     * Cohere's per-input limit with {@code truncate} NONE).
+     *
+     * @throws IllegalArgumentException if {@code density} is not in 1..16
+     */
+    public Builder tokenDensity(double density) {
+      if (!(density >= 1 && density <= 16)) {
+        throw new IllegalArgumentException("tokenDensity must be in 1..16: " + density);
+      }
+      this.tokenDensity = density;
       return this;
     }
 
