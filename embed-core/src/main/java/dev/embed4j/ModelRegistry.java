@@ -152,8 +152,8 @@ public final class ModelRegistry {
      * Adds the models of a JSON array in the format of the bundled {@code models.json}: objects
      * with {@code provider}, {@code name}, {@code dimensions}, optional {@code reducibleFrom} or
      * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), {@code
-     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest} and {@code
-     * tokenizer}.
+     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest}, {@code
+     * tokenizer} and, for a model that embeds images, {@code pricePerMillionImageTokens}.
      *
      * @throws IllegalArgumentException naming the entry, if one is not a valid model
      */
@@ -191,6 +191,10 @@ public final class ModelRegistry {
           }
           if (n.has("tokenizer")) {
             b.tokenizer(n.get("tokenizer").asText());
+          }
+          if (n.has("pricePerMillionImageTokens")) {
+            b.pricePerMillionImageTokens(
+                new BigDecimal(n.get("pricePerMillionImageTokens").asText()));
           }
           parsed.add(b.build());
         } catch (RuntimeException e) {

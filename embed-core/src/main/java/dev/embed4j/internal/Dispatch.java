@@ -3,6 +3,7 @@ package dev.embed4j.internal;
 import dev.embed4j.BatchOutcome;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
+import dev.embed4j.Input;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
@@ -45,6 +46,7 @@ final class Dispatch {
   private final String id;
   private final List<String> texts;
   private final List<String> sendTexts;
+  private final List<Input> inputs; // images (Inputs): the run's inputs, else null
   private final List<Batch> batches;
   private final EmbeddingRun previous;
   private final ResultSink.InMemory sink;
@@ -72,6 +74,7 @@ final class Dispatch {
     this.id = id;
     this.texts = prepared.texts();
     this.sendTexts = prepared.sendTexts();
+    this.inputs = prepared.inputs();
     this.batches = batches;
     this.previous = previous;
     this.onFinished = onFinished;
@@ -177,7 +180,7 @@ final class Dispatch {
       return;
     }
     long started = System.nanoTime();
-    BatchRequest request = new BatchRequest(batch, sendTexts, settings, control);
+    BatchRequest request = new BatchRequest(batch, sendTexts, inputs, settings, control);
     BigDecimal estimatedCost = model.cost(batch.tokens());
     int sent = carried.sent();
     int retries = carried.retries();
@@ -228,7 +231,9 @@ final class Dispatch {
       }
       if (failure == null) {
         long tokens = result.tokens() >= 0 ? result.tokens() : batch.tokens();
-        BigDecimal cost = model.cost(tokens);
+        // Images (issue 12): image tokens are billed at the model's image rate, counted in tokens.
+        BigDecimal cost = model.cost(tokens, result.imageTokens());
+        tokens += result.imageTokens();
         reservation.settle(tokens, cost, result.limits());
         sink.accept(batch, result.vectors());
         end(

@@ -5,15 +5,18 @@ import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import dev.embed4j.Input;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +40,9 @@ public final class Engine {
   private final AtomicLong totalTokens = new AtomicLong();
   private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
   private final AtomicLong runCounter = new AtomicLong();
+  // Images (issue 12): the inputs of the runs of Inputs, for retryFailed; dropped with the run.
+  private final Map<EmbeddingRun, List<Input>> inputRuns =
+      Collections.synchronizedMap(new WeakHashMap<>());
   private final String runPrefix = Long.toString(System.nanoTime() & 0xfffff, 36);
   private volatile boolean closed;
 
@@ -147,7 +153,25 @@ public final class Engine {
   /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
   public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
     checkOpen();
-    Preparation.Prepared prepared = Preparation.prepare(texts, settings.model, settings.truncate);
+    // Images (issue 12): a run of inputs is retried with its inputs, not their descriptions.
+    List<Input> inputs = previous == null ? null : inputRuns.get(previous);
+    if (inputs != null) {
+      return startInputs(inputs, previous);
+    }
+    return launch(Preparation.prepare(texts, settings.model, settings.truncate), previous);
+  }
+
+  /**
+   * Validates {@code inputs} (text and images) and starts a run; with {@code previous}, only its
+   * failed inputs.
+   */
+  public CompletableFuture<EmbeddingRun> startInputs(List<Input> inputs, EmbeddingRun previous) {
+    checkOpen();
+    return launch(Inputs.prepare(inputs, settings.model, settings.truncate), previous);
+  }
+
+  private CompletableFuture<EmbeddingRun> launch(
+      Preparation.Prepared prepared, EmbeddingRun previous) {
     int[] order =
         previous == null
             ? allIndices(prepared.texts().size())
@@ -166,7 +190,12 @@ public final class Engine {
             prepared,
             batches,
             previous,
-            this::finished);
+            prepared.inputs() == null
+                ? this::finished
+                : done -> {
+                  inputRuns.put(done, prepared.inputs());
+                  finished(done);
+                });
     active.add(run);
     run.start();
     return run.future();

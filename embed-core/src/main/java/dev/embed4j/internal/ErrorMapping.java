@@ -75,7 +75,7 @@ final class ErrorMapping {
    * would pass: HTTP 413; OpenAI's {@code max_tokens_per_request} (per request) and "maximum
    * context length" (per input), and a 429 "Request too large for ... tokens per min" (more than a
    * minute's budget at once); Cohere's "total number of texts must be at most" and an input that
-   * "exceeds the maximum of N tokens"; the "too many tokens / inputs", "split into more batches"
+   * "exceeds the maximum of N tokens", and its caps on the images of a request; the "too many tokens / inputs", "split into more batches"
    * and "batch size" wordings of the compatible servers. A 400 about anything else is not.
    */
   static boolean tooLarge(int status, String code, String message) {
@@ -100,6 +100,8 @@ final class ErrorMapping {
         || m.contains("total number of texts must be at most")
         || m.contains("max allowed tokens per submitted batch")
         || m.contains("batch size")
+        || m.contains("combined size of all images")
+        || m.contains("maximum number of images per call")
         || (m.contains("token") && (m.contains("exceeds the maximum") || m.contains("too long")));
   }
 

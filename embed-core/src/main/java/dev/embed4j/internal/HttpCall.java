@@ -44,7 +44,11 @@ final class HttpCall {
    * A successful reply's vectors, in the order of the request's texts, and the billed tokens (-1 if
    * not said).
    */
-  record Decoded(List<float[]> vectors, long tokens) {}
+  record Decoded(List<float[]> vectors, long tokens, long imageTokens) {
+    Decoded(List<float[]> vectors, long tokens) {
+      this(vectors, tokens, 0);
+    }
+  }
 
   /** Reads a successful reply's body. */
   @FunctionalInterface
@@ -105,7 +109,10 @@ final class HttpCall {
             .build("Unusable reply from " + provider + " " + model + ": " + e.getMessage());
       }
       return new EmbeddingProvider.Result(
-          decoded.vectors(), decoded.tokens(), RateLimitHeaders.limits(response.headers()));
+          decoded.vectors(),
+          decoded.tokens(),
+          RateLimitHeaders.limits(response.headers()),
+          decoded.imageTokens());
     } finally {
       unregister.run();
     }

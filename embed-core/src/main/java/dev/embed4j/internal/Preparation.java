@@ -1,5 +1,6 @@
 package dev.embed4j.internal;
 
+import dev.embed4j.Input;
 import dev.embed4j.InvalidInputException;
 import dev.embed4j.ModelSpec;
 import java.util.Arrays;
@@ -17,8 +18,15 @@ final class Preparation {
 
   private Preparation() {}
 
-  /** The texts as given, the texts as sent (truncated where asked), and each one's tokens. */
-  record Prepared(List<String> texts, List<String> sendTexts, int[] tokens) {
+  /**
+   * The texts as given, the texts as sent (truncated where asked), and each one's tokens; for a run
+   * of {@link Input}s (images), the inputs themselves, else null.
+   */
+  record Prepared(List<String> texts, List<String> sendTexts, int[] tokens, List<Input> inputs) {
+    Prepared(List<String> texts, List<String> sendTexts, int[] tokens) {
+      this(texts, sendTexts, tokens, null);
+    }
+
     long totalTokens() {
       long sum = 0;
       for (int t : tokens) {

@@ -43,9 +43,12 @@ import java.util.function.LongSupplier;
  * of search_document, search_query, classification, clustering; {@code embedding_types} containing
  * {@code float} (only float embeddings are returned); {@code output_dimension} 256/512/1024/1536
  * for embed-v4.0 only; {@code truncate} NONE, START or END (default END) against 512 tokens per
- * input for the v3 models and 128,000 for embed-v4.0. Errors use each provider's body shape. Tokens
- * are counted, and billed, with jtokkit's cl100k_base for both providers, times {@link
- * Builder#tokenDensity(double)} if set.
+ * input for the v3 models and 128,000 for embed-v4.0; instead of {@code texts}, {@code images}
+ * (data URIs of JPEG, PNG, WebP or GIF) or {@code inputs} (content parts of text and images,
+ * interleaved), one image per request for the v3 models, 20 MB of images for embed-v4.0, image
+ * tokens ({@link #expectedImageTokens}) billed apart in {@code image_tokens}. Errors use each
+ * provider's body shape. Tokens are counted, and billed, with jtokkit's cl100k_base for both
+ * providers, times {@link Builder#tokenDensity(double)} if set.
  *
  * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
  * #expectedVector(String, String, String, int)}.
@@ -248,6 +251,30 @@ public final class EmbeddingEmulator implements AutoCloseable {
           "dimensions must be in 1.." + spec.nativeDims() + " for " + model + ": " + dimensions);
     }
     return Vectors.vector(model, inputType, text, dimensions);
+  }
+
+  /**
+   * The vector the emulator returns for a Cohere input of several parts (or of one image), in
+   * {@code inputs} or {@code images}: each part is {@code "text:" + text} or {@code "image_url:" +
+   * dataUri}, in the input's order. An input of one text part has the vector of that text.
+   *
+   * @param dimensions 1 to the model's native dimensions
+   */
+  public static float[] expectedContentVector(
+      String model, String inputType, int dimensions, String... parts) {
+    if (parts.length == 1 && parts[0].startsWith("text:")) {
+      return expectedVector(model, inputType, parts[0].substring(5), dimensions);
+    }
+    return expectedVector(model, inputType, String.join("\u0000", parts), dimensions);
+  }
+
+  /**
+   * The image tokens the emulator bills for an image (Cohere's {@code billed_units.image_tokens}):
+   * one per 163 pixels of a PNG or GIF, whose header gives its size (Cohere: a 512 x 512 image is
+   * about 1,610 tokens), at least 1; 1,610 for another format.
+   */
+  public static int expectedImageTokens(byte[] image) {
+    return CohereContent.imageTokens(Objects.requireNonNull(image, "image"));
   }
 
   /**

@@ -106,6 +106,7 @@ abstract class Endpoint implements HttpHandler {
     stats.status(r.status);
     if (r.billModel != null) {
       stats.bill(r.billModel, r.billTokens, r.billInputs);
+      stats.billImages(r.billImageTokens);
     }
     int length = r.length;
     ex.sendResponseHeaders(r.status, length == 0 ? -1 : length);

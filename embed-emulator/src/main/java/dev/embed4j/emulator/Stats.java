@@ -30,6 +30,7 @@ public final class Stats {
   private final LongAdder rateLimited = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> tokensByModel = new ConcurrentHashMap<>();
   private final LongAdder inputs = new LongAdder();
+  private final LongAdder imageTokens = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final int[] batchSizes = new int[MAX_BATCH_SIZES];
@@ -120,6 +121,11 @@ public final class Stats {
     return Collections.unmodifiableMap(m);
   }
 
+  /** Image tokens billed (Cohere {@code image_tokens}) on well-formed 200 replies, all models. */
+  public long imageTokensBilled() {
+    return imageTokens.sum();
+  }
+
   /** Inputs embedded in well-formed 200 replies. */
   public long inputsEmbedded() {
     return inputs.sum();
@@ -160,6 +166,7 @@ public final class Stats {
     rateLimited.reset();
     tokensByModel.clear();
     inputs.reset();
+    imageTokens.reset();
     maxInFlight.set(inFlight.get());
     synchronized (batchSizes) {
       batchCount = 0;
@@ -218,6 +225,10 @@ public final class Stats {
   void bill(String model, long tokens, int inputCount) {
     tokensByModel.computeIfAbsent(model, m -> new LongAdder()).add(tokens);
     inputs.add(inputCount);
+  }
+
+  void billImages(long tokens) {
+    imageTokens.add(tokens);
   }
 
   void batch(int size) {
