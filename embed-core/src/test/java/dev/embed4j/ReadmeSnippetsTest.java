@@ -36,4 +36,34 @@ class ReadmeSnippetsTest {
       EmulatorEndToEndTest.assertEveryVector(run, "text-embedding-3-small", null, 1536);
     }
   }
+
+  @Test
+  void images() {
+    try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start();
+        Embedder embedder =
+            Embedder.builder()
+                .model("embed-v4.0")
+                .apiKey("k")
+                .baseUrl(emulator.baseUrl())
+                .inputType(InputType.SEARCH_DOCUMENT)
+                .build()) {
+      byte[] png = ImagesEndToEndTest.png(1);
+      // README: Images
+      // png: the bytes of a PNG file, e.g. Files.readAllBytes(path)
+      EmbeddingRun run =
+          embedder.embedInputs(
+              List.of(
+                  Input.image(png, "image/png"),
+                  Input.of(
+                      new Input.Text("Figure 3: throughput by batch size"),
+                      Input.Image.of(png, "image/png")),
+                  Input.text("a plain passage")));
+      run.cost(); // text tokens at $0.12, image tokens at $0.47 per 1M
+      // end
+      assertThat(run.isComplete()).isTrue();
+      assertThat(emulator.stats().imageTokensBilled()).isPositive();
+      assertThat(run.tokens())
+          .isEqualTo(emulator.stats().tokensBilled() + emulator.stats().imageTokensBilled());
+    }
+  }
 }

@@ -75,8 +75,9 @@ final class ErrorMapping {
    * would pass: HTTP 413; OpenAI's {@code max_tokens_per_request} (per request) and "maximum
    * context length" (per input), and a 429 "Request too large for ... tokens per min" (more than a
    * minute's budget at once); Cohere's "total number of texts must be at most" and an input that
-   * "exceeds the maximum of N tokens", and its caps on the images of a request; the "too many tokens / inputs", "split into more batches"
-   * and "batch size" wordings of the compatible servers. A 400 about anything else is not.
+   * "exceeds the maximum of N tokens", and its caps on the images of a request; the "too many
+   * tokens / inputs", "split into more batches" and "batch size" wordings of the compatible
+   * servers. A 400 about anything else is not.
    */
   static boolean tooLarge(int status, String code, String message) {
     if (status == 413) {

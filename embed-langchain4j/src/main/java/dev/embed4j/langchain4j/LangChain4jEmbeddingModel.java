@@ -7,11 +7,18 @@ import static dev.langchain4j.model.embedding.request.EmbeddingInputType.QUERY;
 
 import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
+import dev.embed4j.Input;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.image.Image;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ContentType;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
@@ -57,6 +64,12 @@ import java.util.concurrent.CompletableFuture;
  * DOCUMENT} {@code search_document}) run on the embedder {@link Embedder#with(String, Integer,
  * InputType)} derives for them, which shares its connections and workers and counts in its totals.
  *
+ * <p><b>Images.</b> For a model that embeds images ({@code embed-v4.0}), an input of {@code
+ * ImageContent}, alone or interleaved with {@code TextContent}, is embedded into one vector through
+ * {@link Embedder#embedInputs(List)}: same order, batching, retries and cost figures as text, image
+ * tokens priced at the model's image rate. The image must be inline (base64 with its MIME type, or
+ * a {@code data:} URI): Embed4j fetches no URL.
+ *
  * <p><b>Errors</b> are LangChain4j exceptions with Embed4j's message and the Embed4j exception as
  * cause: an unknown model is a {@code ModelNotFoundException}; a model of another provider,
  * dimensions the model rejects, a blank or too long input (naming its index) an {@code
@@ -76,6 +89,7 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   private final List<EmbeddingModelListener> listeners;
   private final Set<EmbeddingParameter<?>> supportedParameters;
   private final EmbeddingRequestParameters defaultParameters;
+  private final Set<ContentType> contentTypes;
   private volatile boolean closed;
 
   private LangChain4jEmbeddingModel(Builder b) {
@@ -91,6 +105,10 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
       supported.add(EmbeddingRequestParameters.INPUT_TYPE);
     }
     this.supportedParameters = Set.copyOf(supported);
+    this.contentTypes =
+        model.acceptsImages()
+            ? Set.of(ContentType.TEXT, ContentType.IMAGE)
+            : Set.of(ContentType.TEXT);
     this.defaultParameters =
         EmbeddingRequestParameters.builder()
             .modelName(model.name())
@@ -110,7 +128,9 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   @Override
   public EmbeddingResponse doEmbed(EmbeddingRequest request) {
     try {
-      return response(embedderFor(request.parameters()).embed(texts(request)));
+      Embedder target = embedderFor(request.parameters());
+      return response(
+          hasImages(request) ? target.embedInputs(inputs(request)) : target.embed(texts(request)));
     } catch (RuntimeException e) {
       throw Exceptions.toLangChain4j(e);
     }
@@ -120,7 +140,11 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   public CompletableFuture<EmbeddingResponse> doEmbedAsync(EmbeddingRequest request) {
     CompletableFuture<EmbeddingRun> running;
     try {
-      running = embedderFor(request.parameters()).embedAsync(texts(request));
+      Embedder target = embedderFor(request.parameters());
+      running =
+          hasImages(request)
+              ? target.embedInputsAsync(inputs(request))
+              : target.embedAsync(texts(request));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Exceptions.toLangChain4j(e));
     }
@@ -176,6 +200,16 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   @Override
   public EmbeddingRequestParameters defaultRequestParameters() {
     return defaultParameters;
+  }
+
+  /**
+   * {@code TEXT}, and {@code IMAGE} for a model that {@link ModelSpec#acceptsImages() embeds
+   * images} (Cohere {@code embed-v4.0}): an input of images, or of text and images interleaved, is
+   * embedded into one vector, with the order, retries and cost figures of text.
+   */
+  @Override
+  public Set<ContentType> supportedContentTypes() {
+    return contentTypes;
   }
 
   /** {@code MODEL_NAME}; {@code DIMENSIONS} and {@code INPUT_TYPE} where the model takes them. */
@@ -236,6 +270,70 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
 
   private static List<String> texts(EmbeddingRequest request) {
     return request.inputs().stream().map(EmbeddingInput::text).toList();
+  }
+
+  private static boolean hasImages(EmbeddingRequest request) {
+    for (EmbeddingInput input : request.inputs()) {
+      if (input.contentTypes().contains(ContentType.IMAGE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Each input's text and image contents as Embed4j parts, in order. */
+  private static List<Input> inputs(EmbeddingRequest request) {
+    List<EmbeddingInput> given = request.inputs();
+    List<Input> inputs = new ArrayList<>(given.size());
+    for (int i = 0; i < given.size(); i++) {
+      List<Input.Part> parts = new ArrayList<>();
+      for (Content content : given.get(i).contents()) {
+        if (content instanceof TextContent) {
+          parts.add(new Input.Text(((TextContent) content).text()));
+        } else if (content instanceof ImageContent) {
+          parts.add(image(((ImageContent) content).image(), i));
+        } else {
+          throw new UnsupportedFeatureException(
+              "Input " + i + " has " + content.type() + " content; Embed4j embeds text and images");
+        }
+      }
+      inputs.add(Input.of(parts));
+    }
+    return inputs;
+  }
+
+  /** A LangChain4j image as bytes: base64 data, or a {@code data:} URI; never fetched by URL. */
+  private static Input.Image image(Image image, int index) {
+    String base64 = image.base64Data();
+    String mimeType = image.mimeType();
+    if (base64 == null && image.url() != null && "data".equals(image.url().getScheme())) {
+      String uri = image.url().toString();
+      int comma = uri.indexOf(',');
+      int semi = uri.indexOf(";base64");
+      if (comma > 0 && semi > 5 && semi < comma) {
+        mimeType = uri.substring(5, semi);
+        base64 = uri.substring(comma + 1);
+      }
+    }
+    if (base64 == null) {
+      throw new InvalidRequestException(
+          "Input "
+              + index
+              + " has an image by URL ("
+              + image.url()
+              + "): Embed4j sends images inline and fetches nothing. Pass the image's bytes:"
+              + " ImageContent.from(base64, mimeType).");
+    }
+    if (mimeType == null) {
+      throw new InvalidRequestException(
+          "Input " + index + " has an image without a MIME type: give one, e.g. image/png.");
+    }
+    try {
+      return Input.Image.ofBase64(base64, mimeType);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "Input " + index + " has an image Embed4j cannot take: " + e.getMessage(), e);
+    }
   }
 
   private static EmbeddingResponse response(EmbeddingRun run) {
