@@ -308,7 +308,6 @@ final class Dispatch {
   /** Sends the two halves of {@code batch} in turn; they end in its stead (Split). */
   private void halve(Batch batch, BatchResult.Attempts carried) {
     List<Batch> halves = split.halves(batch);
-    remaining.incrementAndGet(); // two outcomes instead of one
     log.debug(
         "Run {} batch {} (inputs {}) is too large for {}: split into batches {} and {}",
         id,
@@ -317,6 +316,7 @@ final class Dispatch {
         model.id(),
         halves.get(0).id(),
         halves.get(1).id());
+    remaining.incrementAndGet(); // two outcomes instead of one
     send(halves.get(0), carried);
     send(halves.get(1), BatchResult.Attempts.NONE);
   }

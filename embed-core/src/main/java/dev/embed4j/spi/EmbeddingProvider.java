@@ -25,7 +25,9 @@ import java.util.Objects;
  *   <li>{@link ProviderException} for a classified failure (build it with {@link
  *       ProviderException#builder(String, String)}, which decides its type from the status):
  *       retried if {@link ProviderException#isRetryable()}; a {@link RateLimitException} pauses the
- *       whole pool; an {@link AuthenticationException} stops the run;
+ *       whole pool; an {@link AuthenticationException} stops the run; one built with {@link
+ *       ProviderException.Builder#requestTooLarge(boolean) requestTooLarge(true)} (the request had
+ *       too many tokens or inputs) splits the batch in halves instead of failing it;
  *   <li>{@link IOException} for a transport failure, which is retried;
  *   <li>any other runtime exception, which fails the batch without a retry.
  * </ul>
