@@ -40,6 +40,15 @@ public interface BatchOutcome {
   /** Tokens billed for the batch, as the server reported them; 0 if it failed. */
   long tokens();
 
+  /**
+   * Whether {@link #tokens()} (and so {@link #cost()}) is Embed4j's estimate rather than the
+   * provider's count: the provider reported no usage (Google Gemini never does), so the batch's
+   * tokens are those counted before sending, with {@code cl100k_base}. False for a failed batch.
+   */
+  default boolean tokensEstimated() {
+    return false;
+  }
+
   /** US dollars for {@link #tokens()} at the model's registry price; 0 if it failed. */
   BigDecimal cost();
 

@@ -1,5 +1,6 @@
 package dev.embed4j;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -7,9 +8,10 @@ import java.time.Duration;
  *
  * <p>For each run: {@link #runStarted} once; then, per batch, any number of {@link #retryScheduled}
  * and {@link #rateLimitWait}, ended by exactly one of {@link #batchSucceeded} or {@link
- * #batchFailed}; and {@link #runFinished} once, after every batch has ended. Batch callbacks come
- * from the embedder's worker threads, concurrently, so implementations must be thread-safe and
- * quick. Every method has a no-op default.
+ * #batchFailed}; between them, {@link #inputsReused} whenever inputs were served without being
+ * sent; and {@link #runFinished} once, after every batch has ended. Batch callbacks come from the
+ * embedder's worker threads, concurrently, so implementations must be thread-safe and quick. Every
+ * method has a no-op default.
  *
  * <p>An exception thrown by a listener is logged and otherwise ignored: a broken listener never
  * breaks a run. Callbacks never carry an API key.
@@ -23,7 +25,9 @@ public interface EmbedListener {
    * A run starts.
    *
    * @param runId the run's id
-   * @param plan its texts, batches, and the tokens and dollars the tokenizer and price list expect
+   * @param plan its texts, batches, and the tokens and dollars the tokenizer and price list expect;
+   *     for a streamed run, only its {@linkplain EmbeddingStream#expectedSize expected size} (or
+   *     -1) and zero batches, tokens and dollars, since its input has not been read yet
    */
   default void runStarted(String runId, CostEstimate plan) {}
 
@@ -61,6 +65,27 @@ public interface EmbedListener {
    *     on the client's own requests- or tokens-per-minute budget
    */
   default void rateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {}
+
+  /**
+   * Inputs were served without being sent: found in the cache, or identical to an input sent in the
+   * same run, whose batch just succeeded. The run's {@link EmbeddingRun#cacheHits()}, {@link
+   * EmbeddingRun#duplicates()}, {@link EmbeddingRun#savedTokens()} and {@link
+   * EmbeddingRun#savedCost()} are the sums of these calls.
+   *
+   * @param runId the run's id
+   * @param model the model id, {@code provider:name}
+   * @param cacheHits inputs found in the cache
+   * @param duplicates inputs that got the vector of an identical input
+   * @param savedTokens the tokens of those inputs, not billed
+   * @param savedCost US dollars for {@code savedTokens} at the model's registry price
+   */
+  default void inputsReused(
+      String runId,
+      String model,
+      int cacheHits,
+      int duplicates,
+      long savedTokens,
+      BigDecimal savedCost) {}
 
   /** The run is over; {@code run} holds every outcome and the totals. */
   default void runFinished(EmbeddingRun run) {}

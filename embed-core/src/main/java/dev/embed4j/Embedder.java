@@ -7,12 +7,16 @@ import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 
 /**
@@ -56,7 +60,9 @@ public final class Embedder implements AutoCloseable {
 
   /**
    * Embeds {@code texts} and waits for the run; {@link EmbeddingRun#vectors()} throws if a batch
-   * failed.
+   * failed. Identical texts are sent once ({@link Builder#dedupe}), texts found in the {@link
+   * Builder#cache cache} not at all. For more texts than fit in memory with their vectors, {@link
+   * #stream(Iterator, Function) stream} them.
    *
    * @throws InvalidInputException if a text is null, blank or too long (nothing is sent)
    * @throws Embed4jException if the waiting thread is interrupted (the run is then cancelled)
@@ -76,39 +82,71 @@ public final class Embedder implements AutoCloseable {
   }
 
   /**
-   * Embeds {@link Input}s, text and images, and waits for the run: one vector per input, in order,
-   * with the batching, concurrency, retries, splitting and cost of {@link #embed(List)}; image
-   * tokens are priced at the model's {@link ModelSpec#pricePerMillionImageTokens() image rate}. The
-   * run's {@link EmbeddingRun#texts() texts} are the inputs' {@link Input#toString() descriptions};
-   * {@link #retryFailed(EmbeddingRun)} sends the failed inputs themselves again.
+   * Embeds {@link EmbedInput}s, text and images, and waits for the run: one vector per input, in
+   * order, with the batching, concurrency, retries, splitting and cost of {@link #embed(List)};
+   * image tokens are priced at the model's {@link ModelSpec#pricePerMillionImageTokens() image
+   * rate}. The run's {@link EmbeddingRun#texts() texts} are the inputs' {@link
+   * EmbedInput#toString() descriptions}; {@link #retryFailed(EmbeddingRun)} sends the failed inputs
+   * themselves again.
    *
    * @throws InvalidInputException if an input is null, blank, too long, or has an image the model
    *     cannot take (only a model that {@link ModelSpec#acceptsImages() accepts images} embeds
    *     one); nothing is sent
    * @throws IllegalStateException if the embedder is closed
    */
-  public EmbeddingRun embedInputs(List<Input> inputs) {
+  public EmbeddingRun embedInputs(List<EmbedInput> inputs) {
     return Engine.await(engine.startInputs(inputs, null));
   }
 
   /** As {@link #embedInputs(List)}, returning at once as {@link #embedAsync(List)} does. */
-  public CompletableFuture<EmbeddingRun> embedInputsAsync(List<Input> inputs) {
+  public CompletableFuture<EmbeddingRun> embedInputsAsync(List<EmbedInput> inputs) {
     return engine.startInputs(inputs, null);
   }
 
   /**
    * Embeds only what {@code previous} failed to embed: a run over all its texts, with its vectors,
    * tokens and cost plus the new ones; {@code previous} itself if it was complete.
+   *
+   * @throws IllegalArgumentException if {@code previous} was streamed (it keeps no texts)
    */
   public EmbeddingRun retryFailed(EmbeddingRun previous) {
-    Objects.requireNonNull(previous, "previous");
-    if (previous.isComplete()) {
-      return previous;
-    }
-    return Engine.await(engine.start(previous.texts(), previous));
+    return Engine.await(engine.retry(Objects.requireNonNull(previous, "previous")));
   }
 
-  /** A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent. */
+  /**
+   * A streamed run over {@code texts}, read lazily: see {@link EmbeddingStream}. Nothing is read or
+   * sent until it is started with {@link EmbeddingStream#to}.
+   */
+  public EmbeddingStream<String> stream(Iterator<String> texts) {
+    return stream(texts, Function.identity());
+  }
+
+  /**
+   * A streamed run over items of your own, each carrying its text (and your id and metadata), read
+   * lazily: the sink gets every item back with its vector or error. See {@link EmbeddingStream}.
+   *
+   * @param text the text of an item (a null or blank text fails that item alone)
+   */
+  public <T> EmbeddingStream<T> stream(
+      Iterator<? extends T> items, Function<? super T, String> text) {
+    return engine.stream(
+        Objects.requireNonNull(items, "items"), Objects.requireNonNull(text, "text"), null);
+  }
+
+  /**
+   * Like {@link #stream(Iterator, Function)} over a {@link Stream}, which is closed when the run
+   * ends.
+   */
+  public <T> EmbeddingStream<T> stream(
+      Stream<? extends T> items, Function<? super T, String> text) {
+    Objects.requireNonNull(items, "items");
+    return engine.stream(items.iterator(), Objects.requireNonNull(text, "text"), items::close);
+  }
+
+  /**
+   * A dry run: tokens, batches and cost from the tokenizer and the price list; nothing is sent.
+   * Every text is counted, as if neither dedupe nor the cache saved anything.
+   */
   public CostEstimate estimate(List<String> texts) {
     return engine.estimate(texts);
   }
@@ -129,7 +167,10 @@ public final class Embedder implements AutoCloseable {
     return derived == engine ? this : derivedViews.computeIfAbsent(derived, Embedder::new);
   }
 
-  /** Whether its model takes an {@link Builder#inputType input type} (Cohere's do). */
+  /**
+   * Whether its model takes an {@link Builder#inputType input type} (Cohere's, Voyage's, Jina's and
+   * Gemini's do).
+   */
   public boolean acceptsInputType() {
     return engine.settings().acceptsInputType();
   }
@@ -235,7 +276,8 @@ public final class Embedder implements AutoCloseable {
     }
 
     /**
-     * What the texts are for, where the provider takes it. Default: Cohere {@code SEARCH_DOCUMENT}.
+     * What the texts are for, where the provider takes it (Cohere, Voyage, Jina, Gemini). Default:
+     * {@code SEARCH_DOCUMENT} for those.
      */
     public Builder inputType(InputType inputType) {
       return apply(settings.inputType(inputType));
@@ -296,7 +338,10 @@ public final class Embedder implements AutoCloseable {
       return apply(settings.tokensPerMinute(tpm));
     }
 
-    /** Whether to learn and keep the limits of the {@code x-ratelimit-*} headers. Default true. */
+    /**
+     * Whether to learn and keep the limits of the {@code x-ratelimit-*} headers, or, from a server
+     * that sends none, the tokens-per-minute limit from where its 429s begin. Default true.
+     */
     public Builder learnRateLimits(boolean learn) {
       return apply(settings.learnRateLimits(learn));
     }
@@ -342,6 +387,20 @@ public final class Embedder implements AutoCloseable {
     /** Where keys and base URLs are looked up by name. Default: system property, else variable. */
     public Builder environment(UnaryOperator<String> environment) {
       return apply(settings.environment(environment));
+    }
+
+    /**
+     * Authenticates with a bearer token instead of an API key: {@code supplier} is asked before
+     * every request (so it may refresh an expiring token; cache it there) and its token is sent as
+     * {@code Authorization: Bearer <token>} in place of the provider's key header. For Azure OpenAI
+     * with Microsoft Entra ID, e.g. {@code () -> credential.getTokenSync(new
+     * TokenRequestContext().addScopes("https://cognitiveservices.azure.com/.default")).getToken()}.
+     * With a supplier no API key is needed. The token is never logged or put in an exception, event
+     * or {@code toString()}; a supplier that returns null or blank fails the batch with nothing
+     * sent. Default: none.
+     */
+    public Builder tokenSupplier(Supplier<String> supplier) {
+      return apply(settings.tokenSupplier(supplier));
     }
 
     /**

@@ -8,13 +8,20 @@ import java.util.Optional;
 
 /**
  * The result of embedding a list of texts: one vector per input, at the input's index, the outcome
- * of every batch, and the tokens and cost the run was billed.
+ * of every batch, the tokens and cost the run was billed, and what the cache and dedupe saved.
  *
  * <p>A run in which some batches failed is still a result: {@link #vectors()} then throws an {@link
  * IncompleteRunException} that names the failed batches, while {@link #vector(int)}, {@link
  * #isEmbedded(int)} and {@link #failedIndices()} give access to what succeeded, and {@link
  * Embedder#retryFailed(EmbeddingRun)} embeds only what did not. Immutable and thread-safe; the
  * float arrays are shared, not copied, so do not modify them.
+ *
+ * <p><b>Streamed runs.</b> The run of an {@link EmbeddingStream} keeps totals, not data: its
+ * vectors went to the sink. {@link #size()} is the number of inputs read, {@link #failedIndices()}
+ * the positions of the inputs delivered with an error, {@link #batches()} only the failed batches;
+ * {@link #texts()}, {@link #vectors()}, {@link #isEmbedded(int)} and {@link #vector(int)} throw
+ * {@link UnsupportedOperationException}, and it cannot be {@linkplain Embedder#retryFailed
+ * retried}: run the failed items again from your own records.
  */
 public interface EmbeddingRun {
 
@@ -67,8 +74,34 @@ public interface EmbeddingRun {
   /** Tokens billed, summed over the successful batches as the server reported them. */
   long tokens();
 
+  /**
+   * Whether some of {@link #tokens()} (and so of {@link #cost()}) are estimates: a batch whose
+   * provider reported no usage ({@link BatchOutcome#tokensEstimated()}).
+   */
+  default boolean tokensEstimated() {
+    return batches().stream().anyMatch(BatchOutcome::tokensEstimated);
+  }
+
   /** US dollars for {@link #tokens()} at the model's registry price. */
   BigDecimal cost();
+
+  /**
+   * Inputs not sent because an identical text of the same run was: each got that text's vector. For
+   * a streamed run, identical texts are merged while the first is still in flight.
+   */
+  int duplicates();
+
+  /** Inputs whose vector came from the {@linkplain Embedder.Builder#cache cache}, not sent. */
+  int cacheHits();
+
+  /**
+   * Tokens not billed thanks to {@link #cacheHits()} and {@link #duplicates()}, counted with the
+   * model's tokenizer (an estimate for models without an exact one).
+   */
+  long savedTokens();
+
+  /** US dollars for {@link #savedTokens()} at the model's registry price. */
+  BigDecimal savedCost();
 
   /** Wall time of the run. */
   Duration duration();
@@ -93,7 +126,8 @@ public interface EmbeddingRun {
 
   /**
    * The one-line summary the progress reporter prints, e.g. {@code Embedded 20 texts in 4 batches |
-   * 160 tokens | $0.000003 | 212 ms}.
+   * 160 tokens | $0.000003 | 212 ms}, with the cache hits, duplicates and savings when there are
+   * some.
    */
   String summary();
 

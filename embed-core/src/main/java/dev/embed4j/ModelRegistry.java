@@ -8,12 +8,14 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -44,9 +46,11 @@ public final class ModelRegistry {
   private static volatile ModelRegistry defaults;
 
   private final Map<String, ModelSpec> byId;
+  private final Set<String> qualifiedOnly;
 
-  private ModelRegistry(Map<String, ModelSpec> byId) {
+  private ModelRegistry(Map<String, ModelSpec> byId, Set<String> qualifiedOnly) {
     this.byId = Collections.unmodifiableMap(new LinkedHashMap<>(byId));
+    this.qualifiedOnly = Set.copyOf(qualifiedOnly);
   }
 
   /** The bundled models. */
@@ -76,6 +80,7 @@ public final class ModelRegistry {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.byId.putAll(byId);
+    b.qualifiedOnly.addAll(qualifiedOnly);
     return b;
   }
 
@@ -98,7 +103,9 @@ public final class ModelRegistry {
           byId.get(key.substring(0, colon).toLowerCase(Locale.ROOT) + key.substring(colon)));
     }
     List<ModelSpec> matches =
-        byId.values().stream().filter(m -> m.name().equals(key)).collect(Collectors.toList());
+        byId.values().stream()
+            .filter(m -> m.name().equals(key) && !qualifiedOnly.contains(m.id()))
+            .collect(Collectors.toList());
     if (matches.size() > 1) {
       throw new IllegalArgumentException(
           "Model name '"
@@ -138,6 +145,7 @@ public final class ModelRegistry {
   /** Builds a {@link ModelRegistry}. */
   public static final class Builder {
     private final Map<String, ModelSpec> byId = new LinkedHashMap<>();
+    private final Set<String> qualifiedOnly = new HashSet<>();
 
     private Builder() {}
 
@@ -145,6 +153,7 @@ public final class ModelRegistry {
     public Builder add(ModelSpec model) {
       Objects.requireNonNull(model, "model");
       byId.put(model.id(), model);
+      qualifiedOnly.remove(model.id());
       return this;
     }
 
@@ -152,8 +161,11 @@ public final class ModelRegistry {
      * Adds the models of a JSON array in the format of the bundled {@code models.json}: objects
      * with {@code provider}, {@code name}, {@code dimensions}, optional {@code reducibleFrom} or
      * {@code reducedDimensions}, {@code pricePerMillionTokens} (a decimal string), {@code
-     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest}, {@code
-     * tokenizer} and, for a model that embeds images, {@code pricePerMillionImageTokens}.
+     * maxInputsPerRequest}, {@code maxTokensPerInput}, {@code maxTokensPerRequest} and {@code
+     * tokenizer}; optional {@code qualifiedOnly} (true: found only as {@code provider:name}, for
+     * another provider's deployment of a model, such as Azure's of OpenAI's), {@code priceAsOf}
+     * (the date the price was read, for people; not loaded) and, for a model that embeds images,
+     * {@code pricePerMillionImageTokens}.
      *
      * @throws IllegalArgumentException naming the entry, if one is not a valid model
      */
@@ -163,6 +175,7 @@ public final class ModelRegistry {
         throw new IllegalArgumentException("A model list must be a JSON array of model objects");
       }
       List<ModelSpec> parsed = new ArrayList<>();
+      List<String> qualified = new ArrayList<>();
       for (int i = 0; i < root.size(); i++) {
         JsonNode n = root.get(i);
         try {
@@ -196,13 +209,18 @@ public final class ModelRegistry {
             b.pricePerMillionImageTokens(
                 new BigDecimal(n.get("pricePerMillionImageTokens").asText()));
           }
-          parsed.add(b.build());
+          ModelSpec spec = b.build();
+          parsed.add(spec);
+          if (n.path("qualifiedOnly").asBoolean(false)) {
+            qualified.add(spec.id());
+          }
         } catch (RuntimeException e) {
           throw new IllegalArgumentException(
               "Model entry " + i + " is invalid: " + e.getMessage(), e);
         }
       }
       parsed.forEach(this::add);
+      qualifiedOnly.addAll(qualified);
       return this;
     }
 
@@ -215,7 +233,7 @@ public final class ModelRegistry {
     }
 
     public ModelRegistry build() {
-      return new ModelRegistry(byId);
+      return new ModelRegistry(byId, qualifiedOnly);
     }
   }
 }

@@ -150,8 +150,8 @@ public final class ModelSpec {
   }
 
   /**
-   * Whether the model embeds images, alone or with text in one input ({@link dev.embed4j.Input}):
-   * the models with an image price, such as Cohere's {@code embed-v4.0}.
+   * Whether the model embeds images, alone or with text in one input ({@link
+   * dev.embed4j.EmbedInput}): the models with an image price, such as Cohere's {@code embed-v4.0}.
    */
   public boolean acceptsImages() {
     return pricePerMillionImageTokens != null;

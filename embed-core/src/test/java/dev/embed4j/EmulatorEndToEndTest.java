@@ -109,6 +109,38 @@ class EmulatorEndToEndTest {
   }
 
   @Test
+  void batchesArePackedByExactCountsWhenTheCheapBoundWouldCloseThemEarly() {
+    emulator = EmbeddingEmulator.builder().start();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("sk-emulator")
+            .baseUrl(emulator.baseUrl())
+            .batchSize(2048)
+            .maxConcurrentRequests(2)
+            .build();
+    // About 2,000 tokens but 9,000 bytes each: by bytes only 33 fit under 300,000 tokens.
+    List<String> texts =
+        IntStream.range(0, 300).mapToObj(i -> ("w" + i + " ").repeat(1000)).toList();
+    int expected = 0;
+    long sum = 0;
+    for (String t : texts) {
+      int n = EmbeddingEmulator.expectedTokens(t);
+      if (expected == 0 || sum + n > 300_000) {
+        expected++;
+        sum = 0;
+      }
+      sum += n;
+    }
+
+    EmbeddingRun run = embedder.embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertThat(run.batches()).hasSize(expected);
+    assertThat(emulator.stats().requests(400)).isZero();
+  }
+
+  @Test
   void floatRepliesFromServersThatIgnoreBase64DecodeToTheSameVectors() {
     emulator = EmbeddingEmulator.builder().ignoreEncodingFormat(true).start();
     embedder =

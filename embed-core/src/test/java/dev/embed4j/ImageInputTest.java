@@ -59,11 +59,11 @@ class ImageInputTest {
                 + Replies.floats(Replies.vector(3, 1536))
                 + "]},\"texts\":[],\"meta\":{\"billed_units\":{\"input_tokens\":7,"
                 + "\"image_tokens\":3220,\"images\":2}}}"));
-    List<Input> inputs =
+    List<EmbedInput> inputs =
         List.of(
-            Input.image(PNG, "image/png"),
-            Input.of(new Input.Text("Figure 3: "), Input.Image.of(PNG, "image/png")),
-            Input.text("a plain passage"));
+            EmbedInput.image(PNG, "image/png"),
+            EmbedInput.of(new EmbedInput.Text("Figure 3: "), EmbedInput.Image.of(PNG, "image/png")),
+            EmbedInput.text("a plain passage"));
 
     EmbeddingRun run = embedder.embedInputs(inputs);
 
@@ -98,7 +98,7 @@ class ImageInputTest {
   void aTextOnlyRunOfInputs_keepsTheTextsWireShape() throws Exception {
     server.enqueue(Replies.cohere(List.of(Replies.vector(1, 1536)), 2));
 
-    embedder.embedInputs(List.of(Input.text("hello")));
+    embedder.embedInputs(List.of(EmbedInput.text("hello")));
 
     JsonNode body = JSON.readTree(server.takeRequest(1, TimeUnit.SECONDS).getBody().readUtf8());
     assertThat(body.get("texts")).hasSize(1);
@@ -114,7 +114,9 @@ class ImageInputTest {
             .baseUrl(server.url("/").toString())
             .build()) {
       assertThatThrownBy(
-              () -> openAi.embedInputs(List.of(Input.text("a"), Input.image(PNG, "image/png"))))
+              () ->
+                  openAi.embedInputs(
+                      List.of(EmbedInput.text("a"), EmbedInput.image(PNG, "image/png"))))
           .isInstanceOf(InvalidInputException.class)
           .hasMessage(
               "Input 1 has an image, but openai:text-embedding-3-small embeds text only. Use a"
@@ -122,10 +124,10 @@ class ImageInputTest {
           .extracting(e -> ((InvalidInputException) e).index())
           .isEqualTo(1);
     }
-    assertThatThrownBy(() -> embedder.embedInputs(List.of(Input.image(PNG, "image/bmp"))))
+    assertThatThrownBy(() -> embedder.embedInputs(List.of(EmbedInput.image(PNG, "image/bmp"))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("Input 0 has an image of type image/bmp");
-    assertThatThrownBy(() -> embedder.embedInputs(List.of(Input.text(" "))))
+    assertThatThrownBy(() -> embedder.embedInputs(List.of(EmbedInput.text(" "))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("Input 0 is blank.");
     assertThat(server.getRequestCount()).isZero();
@@ -134,18 +136,18 @@ class ImageInputTest {
   @Test
   void input_isImmutableAndNeverPrintsItsBytes() {
     byte[] data = PNG.clone();
-    Input.Image image = Input.Image.of(data, "image/png");
+    EmbedInput.Image image = EmbedInput.Image.of(data, "image/png");
     data[0] = 0;
 
     assertThat(image.data()).containsExactly(PNG);
-    assertThat(Input.Image.ofBase64(Base64.getEncoder().encodeToString(PNG), "image/png"))
+    assertThat(EmbedInput.Image.ofBase64(Base64.getEncoder().encodeToString(PNG), "image/png"))
         .isEqualTo(image);
-    assertThat(Input.image(PNG, "image/png").hasImage()).isTrue();
-    assertThat(Input.text("x").onlyText()).isEqualTo("x");
-    assertThatThrownBy(() -> Input.of(List.of()))
+    assertThat(EmbedInput.image(PNG, "image/png").hasImage()).isTrue();
+    assertThat(EmbedInput.text("x").onlyText()).isEqualTo("x");
+    assertThatThrownBy(() -> EmbedInput.of(List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("An input needs at least one part, text or image");
-    assertThatThrownBy(() -> Input.Image.of(PNG, "text/plain"))
+    assertThatThrownBy(() -> EmbedInput.Image.of(PNG, "text/plain"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(ModelRegistry.defaults().get("embed-v4.0").pricePerMillionImageTokens())
         .isEqualByComparingTo("0.47");

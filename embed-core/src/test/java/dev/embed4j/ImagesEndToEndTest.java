@@ -56,20 +56,21 @@ class ImagesEndToEndTest {
             .batchSize(16)
             .maxConcurrentRequests(4)
             .build();
-    List<Input> inputs = new ArrayList<>();
+    List<EmbedInput> inputs = new ArrayList<>();
     List<String[]> parts = new ArrayList<>();
     for (int i = 0; i < 150; i++) {
       byte[] png = png(i);
-      String uri = Input.Image.of(png, "image/png").dataUri();
+      String uri = EmbedInput.Image.of(png, "image/png").dataUri();
       if (i % 3 == 0) {
-        inputs.add(Input.image(png, "image/png"));
+        inputs.add(EmbedInput.image(png, "image/png"));
         parts.add(new String[] {"image_url:" + uri});
       } else if (i % 3 == 1) {
         inputs.add(
-            Input.of(new Input.Text("figure " + i + ": "), Input.Image.of(png, "image/png")));
+            EmbedInput.of(
+                new EmbedInput.Text("figure " + i + ": "), EmbedInput.Image.of(png, "image/png")));
         parts.add(new String[] {"text:figure " + i + ": ", "image_url:" + uri});
       } else {
-        inputs.add(Input.text("passage " + i));
+        inputs.add(EmbedInput.text("passage " + i));
         parts.add(new String[] {"text:passage " + i});
       }
     }
@@ -92,14 +93,15 @@ class ImagesEndToEndTest {
     assertThat(images)
         .isEqualTo(
             inputs.stream()
-                .filter(Input::hasImage)
+                .filter(EmbedInput::hasImage)
                 .mapToLong(
                     in ->
                         in.parts().stream()
-                            .filter(p -> p instanceof Input.Image)
+                            .filter(p -> p instanceof EmbedInput.Image)
                             .mapToLong(
                                 p ->
-                                    EmbeddingEmulator.expectedImageTokens(((Input.Image) p).data()))
+                                    EmbeddingEmulator.expectedImageTokens(
+                                        ((EmbedInput.Image) p).data()))
                             .sum())
                 .sum());
     assertThat(run.tokens()).isEqualTo(text + images);

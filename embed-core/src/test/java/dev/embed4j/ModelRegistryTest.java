@@ -15,7 +15,7 @@ class ModelRegistryTest {
     ModelRegistry registry = ModelRegistry.defaults();
     assertThat(registry.models())
         .extracting(ModelSpec::id)
-        .containsExactly(
+        .startsWith(
             "openai:text-embedding-3-small",
             "openai:text-embedding-3-large",
             "openai:text-embedding-ada-002",
@@ -69,6 +69,28 @@ class ModelRegistryTest {
     assertThat(ModelRegistry.defaults().get("text-embedding-3-small").pricePerMillionTokens())
         .as("the defaults are immutable")
         .isEqualByComparingTo("0.02");
+  }
+
+  @Test
+  void bundlesTheLimitsOfEachProvidersModels() {
+    ModelRegistry r = ModelRegistry.defaults();
+    assertThat(r.get("voyage-4-large").maxTokensPerRequest()).isEqualTo(120_000);
+    assertThat(r.get("voyage-4").maxTokensPerRequest()).isEqualTo(320_000);
+    assertThat(r.get("voyage-4-lite").maxTokensPerRequest()).isEqualTo(1_000_000);
+    assertThat(r.get("voyage-3.5").maxInputsPerRequest()).isEqualTo(1000);
+    assertThat(r.get("voyage-3.5").acceptsDimensions(2048)).isTrue();
+    assertThat(r.get("voyage-3.5").acceptsDimensions(768)).isFalse();
+    assertThat(r.get("mistral-embed").dimensions()).isEqualTo(1024);
+    assertThat(r.get("mistral-embed").maxTokensPerRequest()).isEqualTo(16_384);
+    assertThat(r.get("mistral-embed").supportsReducedDimensions()).isFalse();
+    assertThat(r.get("codestral-embed").acceptsDimensions(256)).isTrue();
+    assertThat(r.get("jina-embeddings-v3").acceptsDimensions(32)).isTrue();
+    assertThat(r.get("gemini-embedding-001").maxInputsPerRequest()).isEqualTo(100);
+    assertThat(r.get("gemini-embedding-001").acceptsDimensions(768)).isTrue();
+    assertThat(r.get("azure:text-embedding-3-small").maxInputsPerRequest()).isEqualTo(2048);
+    assertThat(r.get("tei:BAAI/bge-base-en-v1.5").maxInputsPerRequest()).isEqualTo(32);
+    assertThat(r.get("ollama:nomic-embed-text").pricePerMillionTokens()).isEqualByComparingTo("0");
+    assertThat(r.get("tei:BAAI/bge-m3").pricePerMillionTokens()).isEqualByComparingTo("0");
   }
 
   @Test

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.embed4j.emulator.EmbeddingEmulator;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /** The README's core snippets that are not in a sample, compiled and run against the emulator. */
@@ -53,17 +57,57 @@ class ReadmeSnippetsTest {
       EmbeddingRun run =
           embedder.embedInputs(
               List.of(
-                  Input.image(png, "image/png"),
-                  Input.of(
-                      new Input.Text("Figure 3: throughput by batch size"),
-                      Input.Image.of(png, "image/png")),
-                  Input.text("a plain passage")));
+                  EmbedInput.image(png, "image/png"),
+                  EmbedInput.of(
+                      new EmbedInput.Text("Figure 3: throughput by batch size"),
+                      EmbedInput.Image.of(png, "image/png")),
+                  EmbedInput.text("a plain passage")));
       run.cost(); // text tokens at $0.12, image tokens at $0.47 per 1M
       // end
       assertThat(run.isComplete()).isTrue();
       assertThat(emulator.stats().imageTokensBilled()).isPositive();
       assertThat(run.tokens())
           .isEqualTo(emulator.stats().tokensBilled() + emulator.stats().imageTokensBilled());
+    }
+  }
+
+  record Chunk(String id, String text) {}
+
+  @Test
+  void millionsOfTextsStreaming() {
+    try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start();
+        Embedder embedder = Embedder.builder().apiKey("k").baseUrl(emulator.baseUrl()).build()) {
+      List<Chunk> all = new ArrayList<>();
+      for (String t : EmulatorEndToEndTest.texts(300)) {
+        all.add(new Chunk("doc-" + all.size(), t));
+      }
+      all.add(new Chunk("empty", " "));
+      Iterator<Chunk> chunks = all.iterator();
+      Map<String, float[]> store = new ConcurrentHashMap<>();
+      List<String> failed = new ArrayList<>();
+      // README: Millions of texts: streaming
+      EmbeddingRun run =
+          embedder.stream(chunks, Chunk::text) // an Iterator<Chunk> or a Stream<Chunk>
+              .ordered(true) // in input order (a bounded reorder window)
+              .to(
+                  items -> { // never called concurrently: write without locks
+                    for (EmbeddedItem<Chunk> e : items) {
+                      if (e.isEmbedded()) {
+                        store.put(e.item().id(), e.vector());
+                      } else {
+                        failed.add(
+                            e.item().id()); // a failed batch or an invalid text; the rest goes on
+                      }
+                    }
+                  });
+      // end
+      assertThat(store).hasSize(300);
+      assertThat(failed).containsExactly("empty");
+      assertThat(store.get("doc-7"))
+          .containsExactly(
+              EmbeddingEmulator.expectedVector(
+                  "text-embedding-3-small", null, all.get(7).text(), 1536));
+      assertThat(run.failedIndices()).containsExactly(300);
     }
   }
 }

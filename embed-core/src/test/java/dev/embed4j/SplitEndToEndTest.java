@@ -75,6 +75,66 @@ class SplitEndToEndTest {
   }
 
   @Test
+  void inAStream_aRefusedBatchIsSplit_everyItemDeliveredOnceInOrder_billedOnce() {
+    double density = 4;
+    emulator = EmbeddingEmulator.builder().tokenDensity(density).start();
+    embedder =
+        Embedder.builder()
+            .model("text-embedding-3-small")
+            .apiKey("sk-emulator")
+            .baseUrl(emulator.baseUrl())
+            .batchSize(50) // ~100,000 tokens planned, 400,000 by the server: refused, split
+            .maxConcurrentRequests(2) // a window of 200 undelivered inputs: reading pauses
+            .build();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      // the last 25 repeat earlier ones: deduplicated while their leader is in flight, or sent
+      texts.add(i < 275 ? "Document " + i + ": " + "word ".repeat(1990) : texts.get(i - 275 + 250));
+    }
+    List<Integer> positions = new ArrayList<>();
+
+    EmbeddingRun run =
+        embedder.stream(texts.iterator())
+            .ordered(true)
+            .to(
+                items -> {
+                  for (EmbeddedItem<String> e : items) {
+                    positions.add(e.position());
+                    assertThat(e.vector())
+                        .as("vector of item %d", e.position())
+                        .containsExactly(
+                            EmbeddingEmulator.expectedVector(
+                                "text-embedding-3-small", null, texts.get(e.position()), 1536));
+                  }
+                });
+
+    assertThat(run.isComplete()).isTrue();
+    assertThat(positions)
+        .as("every item once, in input order")
+        .containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
+    assertThat(emulator.stats().requests(400)).as("refused and split").isPositive();
+    assertThat(emulator.stats().inputsEmbedded() + run.duplicates())
+        .as("each input embedded once, or deduplicated onto one that was")
+        .isEqualTo(300);
+    long distinct = 0;
+    long all = 0;
+    for (int i = 0; i < 300; i++) {
+      long t = EmbeddingEmulator.expectedTokens(texts.get(i), density);
+      distinct += i < 275 ? t : 0;
+      all += t;
+    }
+    assertThat(emulator.stats().tokensBilled())
+        .as("each distinct text billed once, a repeat at most once more")
+        .isBetween(distinct, all);
+    assertThat(run.tokens())
+        .as("the run's tokens are the server's")
+        .isEqualTo(emulator.stats().tokensBilled());
+    assertThat(run.requests()).isEqualTo(emulator.stats().requests());
+    assertThat(run.retries()).as("a split is not a retry").isZero();
+    assertThat(run.failedIndices()).isEmpty();
+  }
+
+  @Test
   void aSingleInputTooLongByTheProvidersCount_failsNamingItsIndex_theRestAreEmbedded() {
     double density = 1.5;
     emulator = EmbeddingEmulator.builder().tokenDensity(density).start();

@@ -34,7 +34,7 @@ interface Client extends AutoCloseable {
 
   /**
    * Embed4j: batches of {@code batchSize}, {@code concurrency} in flight, rate limits learned from
-   * the headers.
+   * the headers (or from the 429s), up to 20 attempts per batch.
    */
   static Embed4j embed4j(String baseUrl, String key, int batchSize, int concurrency) {
     return new Embed4j(
@@ -44,6 +44,7 @@ interface Client extends AutoCloseable {
             .baseUrl(baseUrl)
             .batchSize(batchSize)
             .maxConcurrentRequests(concurrency)
+            .maxAttempts(20) // under a server limit a batch may be answered 429 several times
             .build(),
         batchSize,
         concurrency);

@@ -1,6 +1,7 @@
 package dev.embed4j.benchmarks;
 
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.embed4j.emulator.LimiterShape;
 import dev.embed4j.emulator.Stats;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,8 +20,17 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class Emulator implements AutoCloseable {
 
-  /** The emulator's settings. */
-  record Settings(long latencyMs, long rpm, long tpm) {}
+  /**
+   * The emulator's settings: latency, limits, how its limiter counts, whether it sends {@code
+   * x-ratelimit-*} headers, and the cap on the retry-after it sends (-1: none).
+   */
+  record Settings(
+      long latencyMs,
+      long rpm,
+      long tpm,
+      LimiterShape shape,
+      boolean rateLimitHeaders,
+      long maxRetryAfterMs) {}
 
   /** Counters since the last {@link #reset()}. */
   record Snapshot(long requests, long rateLimited, long tokensBilled, int maxInFlight) {}
@@ -46,10 +56,17 @@ abstract class Emulator implements AutoCloseable {
   }
 
   static EmbeddingEmulator.Builder builder(Settings s) {
-    return EmbeddingEmulator.builder()
-        .latency(Duration.ofMillis(s.latencyMs()))
-        .requestsPerMinute(s.rpm())
-        .tokensPerMinute(s.tpm());
+    EmbeddingEmulator.Builder b =
+        EmbeddingEmulator.builder()
+            .latency(Duration.ofMillis(s.latencyMs()))
+            .requestsPerMinute(s.rpm())
+            .tokensPerMinute(s.tpm())
+            .limiterShape(s.shape())
+            .rateLimitHeaders(s.rateLimitHeaders());
+    if (s.maxRetryAfterMs() >= 0) {
+      b.maxRetryAfter(Duration.ofMillis(s.maxRetryAfterMs()));
+    }
+    return b;
   }
 
   private static final class InProcess extends Emulator {
@@ -102,7 +119,10 @@ abstract class Emulator implements AutoCloseable {
                   EmulatorProcess.class.getName(),
                   Long.toString(s.latencyMs()),
                   Long.toString(s.rpm()),
-                  Long.toString(s.tpm())));
+                  Long.toString(s.tpm()),
+                  s.shape().name(),
+                  Boolean.toString(s.rateLimitHeaders()),
+                  Long.toString(s.maxRetryAfterMs())));
       try {
         process =
             new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

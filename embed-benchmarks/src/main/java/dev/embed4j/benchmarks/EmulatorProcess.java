@@ -1,6 +1,7 @@
 package dev.embed4j.benchmarks;
 
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.embed4j.emulator.LimiterShape;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>{@code
  * java -cp embed-benchmarks/target/benchmarks.jar \
- *     dev.embed4j.benchmarks.EmulatorProcess LATENCY_MS RPM TPM
+ *     dev.embed4j.benchmarks.EmulatorProcess LATENCY_MS RPM TPM SHAPE HEADERS MAX_RETRY_AFTER_MS
  * }</pre>
  */
 public final class EmulatorProcess {
@@ -23,7 +24,12 @@ public final class EmulatorProcess {
   public static void main(String[] args) throws IOException {
     Emulator.Settings settings =
         new Emulator.Settings(
-            Long.parseLong(args[0]), Long.parseLong(args[1]), Long.parseLong(args[2]));
+            Long.parseLong(args[0]),
+            Long.parseLong(args[1]),
+            Long.parseLong(args[2]),
+            LimiterShape.valueOf(args[3]),
+            Boolean.parseBoolean(args[4]),
+            Long.parseLong(args[5]));
     try (EmbeddingEmulator emulator = Emulator.builder(settings).start();
         BufferedReader in =
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

@@ -1,6 +1,7 @@
 package dev.embed4j.benchmarks;
 
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.embed4j.emulator.LimiterShape;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,7 +32,16 @@ import java.util.concurrent.TimeoutException;
  *     [--concurrency 64] [--batch 64] [--warmup 5000] [--repeat 1] [--cap-minutes 10] \
  *     [--langchain4j-batch 1000] [--springai-max-tokens 8191] [--in-process-emulator] \
  *     [--sweep-concurrency 1,2,4,8,16,32,64] [--csv docs/sweep.csv] [--chart docs/throughput.png]
+ *     [--limiter token-bucket|sliding-window|fixed-window] [--no-rate-limit-headers]
+ *     [--max-retry-after-ms N] [--limiter-table]
  * }</pre>
+ *
+ * <p>{@code --limiter}, {@code --no-rate-limit-headers} and {@code --max-retry-after-ms} set how
+ * the emulator counts its {@code --rpm}/{@code --tpm} limits, whether it sends {@code
+ * x-ratelimit-*} headers, and the cap on its retry-after; under a limit the report adds the share
+ * of the limit used and of requests answered 429 (see {@link LimiterTable}). {@code
+ * --limiter-table} runs Embed4j once per limiter shape, with and without headers, and prints one
+ * table.
  *
  * <p>The emulator runs in a child JVM (or in this one with {@code --in-process-emulator}), so the
  * CPU time and heap figures are the client's alone; "other CPU" is what the rest of the machine
@@ -73,7 +83,11 @@ public final class Harness {
       int langChain4jBatch,
       int springAiTokens,
       Duration cap,
-      boolean inProcessEmulator) {
+      boolean inProcessEmulator,
+      LimiterShape limiter,
+      boolean rateLimitHeaders,
+      long maxRetryAfterMs,
+      boolean limiterTable) {
 
     public static Options defaults() {
       return new Options(
@@ -92,6 +106,34 @@ public final class Harness {
           1000,
           8191,
           Duration.ofMinutes(10),
+          false,
+          LimiterShape.TOKEN_BUCKET,
+          true,
+          -1,
+          false);
+    }
+
+    Options limiter(LimiterShape shape, boolean headers) {
+      return new Options(
+          texts,
+          latencyMs,
+          rpm,
+          tpm,
+          clients,
+          concurrency,
+          batch,
+          warmup,
+          repeat,
+          sweep,
+          csv,
+          chart,
+          langChain4jBatch,
+          springAiTokens,
+          cap,
+          inProcessEmulator,
+          shape,
+          headers,
+          maxRetryAfterMs,
           false);
     }
   }
@@ -116,7 +158,8 @@ public final class Harness {
       String load,
       double idealSeconds,
       double tpmShareSteady,
-      double tpmShareRefill) {
+      double tpmShareRefill,
+      double allowedSeconds) {
 
     /** Every text got the emulator's vector for it, in order. */
     public boolean allMatched() {
@@ -130,6 +173,7 @@ public final class Harness {
 
   private final Options options;
   private final List<String> texts;
+  private final long tokens;
   private final PrintStream out;
   private Emulator emulator;
 
@@ -137,6 +181,7 @@ public final class Harness {
     this.options = options;
     this.out = out;
     this.texts = Texts.chunks(options.texts());
+    this.tokens = texts.stream().mapToLong(EmbeddingEmulator::expectedTokens).sum();
   }
 
   public static void main(String[] args) throws IOException {
@@ -149,7 +194,11 @@ public final class Harness {
       System.exit(2);
       return;
     }
-    run(options, System.out);
+    if (options.limiterTable()) {
+      LimiterTable.run(options, System.out);
+    } else {
+      run(options, System.out);
+    }
   }
 
   /**
@@ -170,7 +219,13 @@ public final class Harness {
   }
 
   private Emulator.Settings settings() {
-    return new Emulator.Settings(options.latencyMs(), options.rpm(), options.tpm());
+    return new Emulator.Settings(
+        options.latencyMs(),
+        options.rpm(),
+        options.tpm(),
+        options.limiter(),
+        options.rateLimitHeaders(),
+        options.maxRetryAfterMs());
   }
 
   private void describe() {
@@ -185,7 +240,7 @@ public final class Harness {
     }
     out.printf(
         Locale.ROOT,
-        "%d texts, %d to %d tokens (mean %.1f, total %d); emulator latency %d ms%s%s; "
+        "%d texts, %d to %d tokens (mean %.1f, total %d); emulator latency %d ms%s%s%s; "
             + "%d processors, max heap %d MiB, Java %s; load %s%n",
         texts.size(),
         min,
@@ -195,6 +250,7 @@ public final class Harness {
         options.latencyMs(),
         options.rpm() > 0 ? ", " + options.rpm() + " RPM" : "",
         options.tpm() > 0 ? ", " + options.tpm() + " TPM" : "",
+        options.rpm() > 0 || options.tpm() > 0 ? ", " + LimiterTable.describe(options) : "",
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
         System.getProperty("java.version"),
@@ -380,7 +436,8 @@ public final class Harness {
             load,
             ideal,
             steady,
-            refill);
+            refill,
+            options.tpm() > 0 ? LimiterTable.allowedSeconds(options, tokens) : Double.NaN);
     out.printf(
         Locale.ROOT,
         "measured: %s: %s, %d requests, %d rate-limited, %d/%d vectors matched%n",
@@ -433,9 +490,9 @@ public final class Harness {
     out.println();
     out.println(
         "| client | wall time | texts/s | vs Embed4j | requests | 429s | max in flight | client CPU"
-            + " s | emulator CPU s | other CPU s | peak heap MiB | vectors matched | load (1/5/15"
-            + " min) |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            + " s | client CPU µs / vector | emulator CPU s | other CPU s | peak heap MiB | vectors"
+            + " matched | load (1/5/15 min) |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
     for (Result r : results) {
       String wall =
           r.failure() != null ? r.failure() : String.format(Locale.ROOT, "%.3f s", r.seconds());
@@ -447,7 +504,7 @@ public final class Harness {
                   : String.format(Locale.ROOT, "%.1fx slower", r.seconds() / embed4j.seconds());
       out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s | %d | %d | %d | %.2f | %s | %s | %d | %s | %s |%n",
+          "| %s | %s | %s | %s | %d | %d | %d | %.2f | %.1f | %s | %s | %d | %s | %s |%n",
           r.client(),
           wall,
           fmt(r.textsPerSecond(), "%.0f"),
@@ -456,6 +513,7 @@ public final class Harness {
           r.server().rateLimited(),
           r.server().maxInFlight(),
           r.cpuSeconds(),
+          r.cpuSeconds() * 1e6 / Math.max(1, r.vectors()),
           fmt(r.emulatorCpuSeconds(), "%.2f"),
           fmt(r.otherCpuSeconds(), "%.2f"),
           r.peakHeapBytes() >> 20,
@@ -489,6 +547,15 @@ public final class Harness {
             percent((double) r.server().rateLimited() / Math.max(1, r.server().requests())),
             percent(r.tpmShareSteady()),
             percent(r.tpmShareRefill()));
+      }
+    }
+    if (options.tpm() > 0) {
+      out.println();
+      LimiterTable.header(out);
+      for (Result r : results) {
+        if (!Double.isNaN(r.idealSeconds())) {
+          LimiterTable.row(out, options, r);
+        }
       }
     }
     if (options.csv() != null) {
@@ -617,10 +684,22 @@ public final class Harness {
     int springTokens = o.springAiTokens();
     Duration cap = o.cap();
     boolean inProcess = false;
+    LimiterShape shape = o.limiter();
+    boolean headers = o.rateLimitHeaders();
+    long maxRetryAfter = o.maxRetryAfterMs();
+    boolean table = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--in-process-emulator")) {
         inProcess = true;
+        continue;
+      }
+      if (flag.equals("--no-rate-limit-headers")) {
+        headers = false;
+        continue;
+      }
+      if (flag.equals("--limiter-table")) {
+        table = true;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -644,6 +723,9 @@ public final class Harness {
         case "--langchain4j-batch" -> lcBatch = Integer.parseInt(v);
         case "--springai-max-tokens" -> springTokens = Integer.parseInt(v);
         case "--cap-minutes" -> cap = Duration.ofMinutes(Long.parseLong(v));
+        case "--limiter" ->
+            shape = LimiterShape.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_'));
+        case "--max-retry-after-ms" -> maxRetryAfter = Long.parseLong(v);
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
@@ -663,6 +745,10 @@ public final class Harness {
         lcBatch,
         springTokens,
         cap,
-        inProcess);
+        inProcess,
+        shape,
+        headers,
+        maxRetryAfter,
+        table);
   }
 }

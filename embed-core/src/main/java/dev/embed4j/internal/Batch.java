@@ -1,63 +1,76 @@
 package dev.embed4j.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * One request's worth of inputs. {@link #plan} packs inputs greedily in input order: a batch is
- * closed when one more text would exceed the count limit or the token budget, so batches hold
- * neighbouring inputs and a text larger than the budget travels alone (the per-input limit is
- * checked before planning).
+ * One request's worth of inputs, in input order: the {@link Planner} closes a batch when one more
+ * text would exceed the count limit or the per-request token cap, so a text larger than the cap
+ * travels alone (the per-input limit is checked before planning).
+ *
+ * @param tokens the inputs' tokens for the cap (exact, or bounds)
+ * @param estimate the inputs' tokens for pacing and budgets (exact, or guesses)
  */
-record Batch(int id, int[] indices, long tokens) {
+record Batch(int id, Input[] inputs, long tokens, long estimate) {
 
-  static List<Batch> plan(
-      int[] order, int[] tokenCounts, int maxInputs, long maxTokens, int firstId) {
-    List<Batch> batches = new ArrayList<>(order.length / Math.max(1, maxInputs) + 1);
-    int start = 0;
+  /** Whether {@code next} still fits in a batch of {@code size} inputs and {@code tokens}. */
+  static boolean fits(int size, long tokens, Input next, int maxInputs, long maxTokens) {
+    return size == 0 || (size < maxInputs && tokens + next.tokens <= maxTokens);
+  }
+
+  /** How many batches {@code inputs} make, in order, for a plan or a dry run. */
+  static int count(Input[] inputs, int maxInputs, long maxTokens) {
+    int batches = 0;
+    int size = 0;
     long tokens = 0;
-    for (int i = 0; i < order.length; i++) {
-      int t = tokenCounts[order[i]];
-      int size = i - start;
-      if (size > 0 && (size == maxInputs || tokens + t > maxTokens)) {
-        batches.add(
-            new Batch(firstId + batches.size(), Arrays.copyOfRange(order, start, i), tokens));
-        start = i;
+    for (Input in : inputs) {
+      if (!fits(size, tokens, in, maxInputs, maxTokens)) {
+        batches++;
+        size = 0;
         tokens = 0;
       }
-      tokens += t;
+      size++;
+      tokens += in.tokens;
     }
-    if (start < order.length) {
-      batches.add(
-          new Batch(
-              firstId + batches.size(), Arrays.copyOfRange(order, start, order.length), tokens));
+    return size > 0 ? batches + 1 : batches;
+  }
+
+  static Batch of(int id, List<Input> inputs) {
+    long tokens = 0;
+    long estimate = 0;
+    for (Input in : inputs) {
+      tokens += in.tokens;
+      estimate += in.estimate;
     }
-    return batches;
+    return new Batch(id, inputs.toArray(new Input[0]), tokens, estimate);
+  }
+
+  int size() {
+    return inputs.length;
   }
 
   List<Integer> indexList() {
-    List<Integer> list = new ArrayList<>(indices.length);
-    for (int i : indices) {
-      list.add(i);
+    List<Integer> list = new ArrayList<>(inputs.length);
+    for (Input in : inputs) {
+      list.add(in.position);
     }
     return List.copyOf(list);
   }
 
-  /** Compact form of the ascending indices: {@code 0-63} or {@code 3,7,9}. */
+  /** Compact form of the ascending positions: {@code 0-63} or {@code 3,7,9}. */
   String describeIndices() {
-    if (indices.length == 0) {
+    if (inputs.length == 0) {
       return "none";
     }
-    int first = indices[0];
-    int last = indices[indices.length - 1];
-    if (last - first + 1 == indices.length) {
+    int first = inputs[0].position;
+    int last = inputs[inputs.length - 1].position;
+    if (last - first + 1 == inputs.length) {
       return first == last ? String.valueOf(first) : first + "-" + last;
     }
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < indices.length && i < 20; i++) {
-      sb.append(i == 0 ? "" : ",").append(indices[i]);
+    for (int i = 0; i < inputs.length && i < 20; i++) {
+      sb.append(i == 0 ? "" : ",").append(inputs[i].position);
     }
-    return indices.length > 20 ? sb.append(",...").toString() : sb.toString();
+    return inputs.length > 20 ? sb.append(",...").toString() : sb.toString();
   }
 }

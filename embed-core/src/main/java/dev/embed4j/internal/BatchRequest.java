@@ -1,10 +1,11 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.Input;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -12,38 +13,28 @@ import java.util.List;
  */
 final class BatchRequest implements EmbeddingProvider.Request {
   private final List<String> texts;
-  private final List<Input> inputs;
+  private final List<EmbedInput> contents; // Images (issue 12): null for texts
   private final Settings settings;
   private final RunControl control;
 
-  BatchRequest(Batch batch, List<String> sendTexts, Settings settings, RunControl control) {
-    this(batch, sendTexts, null, settings, control);
-  }
-
-  /** {@code runInputs}: the run's {@link Input}s, or null for a run of texts. */
-  BatchRequest(
-      Batch batch,
-      List<String> sendTexts,
-      List<Input> runInputs,
-      Settings settings,
-      RunControl control) {
-    List<String> list = new ArrayList<>(batch.indices().length);
-    List<Input> in = runInputs == null ? null : new ArrayList<>(batch.indices().length);
-    for (int i : batch.indices()) {
-      list.add(sendTexts.get(i));
-      if (in != null) {
-        in.add(runInputs.get(i));
+  BatchRequest(Batch batch, Settings settings, RunControl control) {
+    List<String> list = new ArrayList<>(batch.size());
+    List<EmbedInput> parts = batch.inputs()[0].content == null ? null : new ArrayList<>();
+    for (Input in : batch.inputs()) {
+      list.add(in.sendText);
+      if (parts != null) {
+        parts.add(in.content);
       }
     }
-    this.texts = List.copyOf(list);
-    this.inputs = in == null ? null : List.copyOf(in);
+    this.texts = Collections.unmodifiableList(list);
+    this.contents = parts == null ? null : Collections.unmodifiableList(parts);
     this.settings = settings;
     this.control = control;
   }
 
   @Override
-  public List<Input> inputs() {
-    return inputs != null ? inputs : EmbeddingProvider.Request.super.inputs();
+  public List<EmbedInput> inputs() {
+    return contents != null ? contents : EmbeddingProvider.Request.super.inputs();
   }
 
   @Override

@@ -22,7 +22,8 @@ record BatchResult(
     BigDecimal cost,
     Attempts counts,
     Duration duration,
-    Embed4jException failure)
+    Embed4jException failure,
+    boolean tokensEstimated)
     implements BatchOutcome {
 
   /** What the attempts of one batch came to: how many were sent, retried, answered 429. */
@@ -39,8 +40,31 @@ record BatchResult(
       BigDecimal cost,
       Attempts counts,
       Duration duration) {
+    return succeeded(runId, model, batch, vectors, tokens, cost, counts, duration, false);
+  }
+
+  /** As the other, saying whether the tokens are the estimate (the provider reported none). */
+  static BatchResult succeeded(
+      String runId,
+      String model,
+      Batch batch,
+      List<float[]> vectors,
+      long tokens,
+      BigDecimal cost,
+      Attempts counts,
+      Duration duration,
+      boolean tokensEstimated) {
     return new BatchResult(
-        runId, model, batch, List.copyOf(vectors), tokens, cost, counts, duration, null);
+        runId,
+        model,
+        batch,
+        List.copyOf(vectors),
+        tokens,
+        cost,
+        counts,
+        duration,
+        null,
+        tokensEstimated);
   }
 
   static BatchResult failed(
@@ -51,7 +75,7 @@ record BatchResult(
       Duration duration,
       Embed4jException failure) {
     return new BatchResult(
-        runId, model, batch, List.of(), 0, BigDecimal.ZERO, counts, duration, failure);
+        runId, model, batch, List.of(), 0, BigDecimal.ZERO, counts, duration, failure, false);
   }
 
   @Override
@@ -71,7 +95,7 @@ record BatchResult(
 
   @Override
   public int size() {
-    return batch.indices().length;
+    return batch.size();
   }
 
   @Override
@@ -109,7 +133,9 @@ record BatchResult(
         + describeInputs()
         + ", "
         + (succeeded()
-            ? tokens + " tokens, $" + cost.toPlainString()
+            ? tokens
+                + (tokensEstimated ? " tokens (estimated), $" : " tokens, $")
+                + cost.toPlainString()
             : "failed: " + failure.getMessage())
         + ", "
         + counts.sent()

@@ -6,6 +6,7 @@ import dev.embed4j.spi.EmbeddingProvider;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -44,7 +45,118 @@ public enum BuiltInProvider {
       InputType.SEARCH_DOCUMENT,
       "embed-v4.0",
       null,
-      CohereProvider::new);
+      CohereProvider::new),
+  /**
+   * Azure OpenAI. The base URL ({@code AZURE_OPENAI_ENDPOINT}) is the resource's endpoint, whose
+   * deployment of a model is named as the model ({@code azure:text-embedding-3-small}, or {@code
+   * azure:DEPLOYMENT} with dimensions for one of another name); or a deployment's URL {@code
+   * {endpoint}/openai/deployments/{deployment}}; or the v1 API {@code {endpoint}/openai/v1}. An
+   * {@code api-version} query parameter on the base URL replaces the default. Authenticates with
+   * the {@code api-key} header, or with a Microsoft Entra ID token ({@code tokenSupplier}).
+   */
+  AZURE(
+      "azure",
+      "Azure OpenAI",
+      List.of("AZURE_OPENAI_API_KEY"),
+      "AZURE_OPENAI_ENDPOINT",
+      null,
+      "api-key",
+      "",
+      null,
+      "text-embedding-3-small",
+      new Limits(2048, 8192, 300_000),
+      AzureOpenAiProvider::new,
+      true),
+  VOYAGE(
+      "voyage",
+      "Voyage AI",
+      List.of("VOYAGE_API_KEY"),
+      "VOYAGE_BASE_URL",
+      "https://api.voyageai.com",
+      "Authorization",
+      "Bearer ",
+      InputType.SEARCH_DOCUMENT,
+      "voyage-4",
+      null,
+      VoyageProvider::new,
+      true),
+  MISTRAL(
+      "mistral",
+      "Mistral AI",
+      List.of("MISTRAL_API_KEY"),
+      "MISTRAL_BASE_URL",
+      "https://api.mistral.ai",
+      "Authorization",
+      "Bearer ",
+      null,
+      "mistral-embed",
+      null,
+      MistralProvider::new,
+      true),
+  JINA(
+      "jina",
+      "Jina AI",
+      List.of("JINA_API_KEY"),
+      "JINA_BASE_URL",
+      "https://api.jina.ai",
+      "Authorization",
+      "Bearer ",
+      InputType.SEARCH_DOCUMENT,
+      "jina-embeddings-v3",
+      null,
+      JinaProvider::new,
+      true),
+  /** Google's Gemini API; its replies carry no token usage, so tokens and cost are estimated. */
+  GEMINI(
+      "gemini",
+      "Google Gemini",
+      List.of("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+      "GEMINI_BASE_URL",
+      "https://generativelanguage.googleapis.com",
+      "x-goog-api-key",
+      "",
+      InputType.SEARCH_DOCUMENT,
+      "gemini-embedding-001",
+      null,
+      GeminiProvider::new,
+      true),
+  /**
+   * A self-hosted Ollama server's native {@code /api/embed}: free, keyless unless a key is set
+   * (sent as a bearer token, for a server behind a proxy); any pulled model as {@code ollama:NAME}
+   * with its dimensions.
+   */
+  OLLAMA(
+      "ollama",
+      "Ollama",
+      List.of("OLLAMA_API_KEY"),
+      "OLLAMA_BASE_URL",
+      "http://localhost:11434",
+      "Authorization",
+      "Bearer ",
+      null,
+      "nomic-embed-text",
+      new Limits(512, 8192, 4_194_304),
+      OllamaProvider::new,
+      false),
+  /**
+   * A self-hosted Hugging Face text-embeddings-inference server's {@code /embed}: free, keyless
+   * unless its {@code --api-key} is set; 32 inputs per request, its default {@code
+   * --max-client-batch-size} (register the model with a higher {@code maxInputsPerRequest} for a
+   * server started with a higher one).
+   */
+  TEI(
+      "tei",
+      "text-embeddings-inference",
+      List.of("TEI_API_KEY"),
+      "TEI_BASE_URL",
+      "http://localhost:8080",
+      "Authorization",
+      "Bearer ",
+      null,
+      "BAAI/bge-base-en-v1.5",
+      new Limits(32, 512, 16_384),
+      TeiProvider::new,
+      false);
 
   private final String id;
   private final String displayName;
@@ -57,6 +169,7 @@ public enum BuiltInProvider {
   private final String defaultModel;
   private final Limits compatibleServerLimits;
   private final Factory factory;
+  private final boolean keyRequired;
 
   BuiltInProvider(
       String id,
@@ -70,6 +183,34 @@ public enum BuiltInProvider {
       String defaultModel,
       Limits compatibleServerLimits,
       Factory factory) {
+    this(
+        id,
+        displayName,
+        keyVariables,
+        baseUrlVariable,
+        defaultBaseUrl,
+        authHeader,
+        authPrefix,
+        defaultInputType,
+        defaultModel,
+        compatibleServerLimits,
+        factory,
+        true);
+  }
+
+  BuiltInProvider(
+      String id,
+      String displayName,
+      List<String> keyVariables,
+      String baseUrlVariable,
+      String defaultBaseUrl,
+      String authHeader,
+      String authPrefix,
+      InputType defaultInputType,
+      String defaultModel,
+      Limits compatibleServerLimits,
+      Factory factory,
+      boolean keyRequired) {
     this.id = id;
     this.displayName = displayName;
     this.keyVariables = keyVariables;
@@ -81,6 +222,7 @@ public enum BuiltInProvider {
     this.defaultModel = defaultModel;
     this.compatibleServerLimits = compatibleServerLimits;
     this.factory = factory;
+    this.keyRequired = keyRequired;
   }
 
   /**
@@ -125,7 +267,10 @@ public enum BuiltInProvider {
     return baseUrlVariable;
   }
 
-  /** The public endpoint, used when no base URL is configured. */
+  /**
+   * The endpoint used when no base URL is configured, or null where there is none (Azure: each
+   * resource has its own).
+   */
   public String defaultBaseUrl() {
     return defaultBaseUrl;
   }
@@ -143,6 +288,19 @@ public enum BuiltInProvider {
   /** The model used when none is configured and this is the first provider whose key is found. */
   public String defaultModel() {
     return id + ":" + defaultModel;
+  }
+
+  /**
+   * Whether a run needs a key (or a token supplier); false for self-hosted servers, which are
+   * keyless unless one is configured.
+   */
+  public boolean keyRequired() {
+    return keyRequired;
+  }
+
+  /** Whether it serves models the registry does not know, as {@code <id>:NAME} with dimensions. */
+  boolean servesUnlistedModels() {
+    return compatibleServerLimits != null;
   }
 
   /** Whether its models take an input type (search query, document, ...). */
@@ -201,7 +359,31 @@ public enum BuiltInProvider {
    * batches through (also used directly by the benchmarks).
    */
   public EmbeddingProvider create(OkHttpClient client, HttpUrl base, String key) {
-    return factory.create(new HttpCall(client, id, authHeader, authPrefix + key), base);
+    return create(client, base, key, null);
+  }
+
+  /**
+   * As {@link #create(OkHttpClient, HttpUrl, String)}; with a {@code tokenSupplier}, each request
+   * carries {@code Authorization: Bearer <token>} from it instead of the key (Microsoft Entra ID
+   * for Azure); with neither (a keyless self-hosted server), no authentication header.
+   */
+  public EmbeddingProvider create(
+      OkHttpClient client, HttpUrl base, String key, Supplier<String> tokenSupplier) {
+    HttpCall http;
+    if (tokenSupplier != null) {
+      http =
+          new HttpCall(
+              client,
+              id,
+              "Authorization",
+              () -> {
+                String token = tokenSupplier.get();
+                return token == null || token.isBlank() ? null : "Bearer " + token.trim();
+              });
+    } else {
+      http = new HttpCall(client, id, authHeader, key == null ? null : authPrefix + key);
+    }
+    return factory.create(http, base);
   }
 
   /** The embedders' default lookup: a system property of that name, else the variable. */

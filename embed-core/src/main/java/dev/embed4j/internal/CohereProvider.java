@@ -3,7 +3,7 @@ package dev.embed4j.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.embed4j.Input;
+import dev.embed4j.EmbedInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,20 +64,20 @@ final class CohereProvider extends JsonProvider {
   }
 
   /** {@code inputs: [{content: [{type: text, text}, {type: image_url, image_url: {url}}]}]}. */
-  private static void writeInputs(JsonGenerator g, List<Input> inputs) throws IOException {
+  private static void writeInputs(JsonGenerator g, List<EmbedInput> inputs) throws IOException {
     g.writeArrayFieldStart("inputs");
-    for (Input input : inputs) {
+    for (EmbedInput input : inputs) {
       g.writeStartObject();
       g.writeArrayFieldStart("content");
-      for (Input.Part part : input.parts()) {
+      for (EmbedInput.Part part : input.parts()) {
         g.writeStartObject();
-        if (part instanceof Input.Text) {
+        if (part instanceof EmbedInput.Text) {
           g.writeStringField("type", "text");
-          g.writeStringField("text", ((Input.Text) part).text());
+          g.writeStringField("text", ((EmbedInput.Text) part).text());
         } else {
           g.writeStringField("type", "image_url");
           g.writeObjectFieldStart("image_url");
-          g.writeStringField("url", ((Input.Image) part).dataUri());
+          g.writeStringField("url", ((EmbedInput.Image) part).dataUri());
           g.writeEndObject();
         }
         g.writeEndObject();

@@ -7,9 +7,9 @@ import me.tongfei.progressbar.ProgressState;
 
 /**
  * The console bar, drawn by the optional progressbar library: {@code Embedding
- * [text-embedding-3-small] 75% ███████▌ | 15/20 texts | $0.000002 | 120 tok}. Only this class
- * touches the library, so that it stays optional: it is loaded only after {@link
- * ProgressReporter#consoleAvailable()} found the library.
+ * [text-embedding-3-small] 75% ███████▌ | 15/20 texts | 850 texts/s | $0.000002 | 120 tok | ETA 1
+ * s}. Only this class touches the library, so that it stays optional: it is loaded only after
+ * {@link ProgressReporter#consoleAvailable()} found the library.
  */
 final class ConsoleBar {
   private static final String BLOCKS = " ▏▎▍▌▋▊▉█";
@@ -21,11 +21,12 @@ final class ConsoleBar {
     this.bar = bar;
   }
 
+  /** A bar to {@code texts}, or one that only counts for a stream of unknown length (-1). */
   static ConsoleBar open(String task, long texts) {
     return new ConsoleBar(
         new ProgressBarBuilder()
             .setTaskName(task)
-            .setInitialMax(texts)
+            .setInitialMax(texts < 0 ? -1 : texts)
             .setUpdateIntervalMillis(200)
             .setConsumer(new ConsoleProgressBarConsumer(System.err))
             .setRenderer(ConsoleBar::render)
@@ -42,6 +43,14 @@ final class ConsoleBar {
   }
 
   static String render(ProgressState s, int maxLength) {
+    String extra =
+        s.getExtraMessage() == null || s.getExtraMessage().isEmpty()
+            ? ""
+            : " | " + s.getExtraMessage();
+    if (s.getMax() < 0) {
+      String line = String.format("%s %d texts%s", s.getTaskName(), s.getCurrent(), extra);
+      return line.length() > maxLength && maxLength > 0 ? line.substring(0, maxLength) : line;
+    }
     long max = Math.max(1, s.getMax());
     double fraction = Math.min(1.0, (double) s.getCurrent() / max);
     int eighths = (int) Math.round(fraction * WIDTH * 8);
@@ -50,10 +59,6 @@ final class ConsoleBar {
       int cell = Math.max(0, Math.min(8, eighths - i * 8));
       bar.append(BLOCKS.charAt(cell));
     }
-    String extra =
-        s.getExtraMessage() == null || s.getExtraMessage().isEmpty()
-            ? ""
-            : " | " + s.getExtraMessage();
     String line =
         String.format(
             "%s %3d%% %s | %d/%d texts%s",

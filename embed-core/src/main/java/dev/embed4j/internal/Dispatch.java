@@ -1,31 +1,32 @@
 package dev.embed4j.internal;
 
 import dev.embed4j.BatchOutcome;
+import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
-import dev.embed4j.Input;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run in flight. Up to {@code maxConcurrentRequests} workers take batches in order from a
- * shared cursor; for each batch a worker loops over attempts: ask the {@link RunControl} whether
- * the run goes on, acquire a {@link Reservation}, send, then either check the reply and hand its
- * vectors to the {@link ResultSink}, or release the reservation and follow the {@link
- * RetryPolicy}'s decision. When the last batch has ended the run is assembled and the future
- * completed.
+ * One run in flight, list or stream alike. Up to {@code maxConcurrentRequests} workers each take
+ * the next {@link Planner.Step}: its inputs done without a request go straight to the {@link
+ * ResultSink}; its batch goes through the attempt loop of {@link #send}: ask the {@link RunControl}
+ * whether the run goes on, acquire a {@link Reservation}, send, then either check the reply and
+ * place its vectors (with those of the inputs deduplicated onto them, and into the cache), or
+ * release the reservation and follow the {@link RetryPolicy}'s decision. When the last worker has
+ * no step left the run is assembled and the future completed.
  */
 final class Dispatch {
   private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
@@ -40,65 +41,47 @@ final class Dispatch {
       SharedResources resources,
       TokenDensity density) {}
 
+  /** What is particular to one run: its input, where its results go, how it ends. */
+  record Plan(
+      CostEstimate estimate,
+      Planner planner,
+      ResultSink sink,
+      Dedupe dedupe,
+      CacheAccess cache,
+      int workers,
+      BiFunction<Duration, StopReason, Run> assemble,
+      Runnable onEnd) {}
+
   private final Context context;
   private final Settings settings;
   private final ModelSpec model;
   private final String id;
-  private final List<String> texts;
-  private final List<String> sendTexts;
-  private final List<Input> inputs; // images (Inputs): the run's inputs, else null
-  private final List<Batch> batches;
-  private final EmbeddingRun previous;
-  private final ResultSink.InMemory sink;
-  // By batch id: the planned batches, and the halves of those split (Split).
-  private final Map<Integer, BatchOutcome> outcomes = new TreeMap<>();
-  private final Split split;
-  private final AtomicInteger cursor = new AtomicInteger();
-  private final AtomicInteger remaining;
+  private final Plan plan;
   private final RunControl control;
   private final CostBudget budget;
-  private final Consumer<Run> onFinished;
+  private final Tally tally;
+  private final Split split; // Split (issue 12): halves of the batches refused as too large
+  private final AtomicInteger working = new AtomicInteger();
+  private final AtomicReference<Throwable> fatal = new AtomicReference<>();
   private final RunFuture future = new RunFuture();
   private final long startNanos = System.nanoTime();
 
   Dispatch(
       Context context,
       String id,
-      Preparation.Prepared prepared,
-      List<Batch> batches,
-      EmbeddingRun previous,
-      Consumer<Run> onFinished) {
+      RunControl control,
+      Tally tally,
+      BigDecimal alreadySpent,
+      Plan plan) {
     this.context = context;
     this.settings = context.settings();
     this.model = settings.model;
     this.id = id;
-    this.texts = prepared.texts();
-    this.sendTexts = prepared.sendTexts();
-    this.inputs = prepared.inputs();
-    this.batches = batches;
-    this.previous = previous;
-    this.onFinished = onFinished;
-    this.sink = new ResultSink.InMemory(texts.size());
-    this.split =
-        new Split(
-            model,
-            prepared.tokens(),
-            context.density(),
-            batches.isEmpty() ? 0 : batches.get(batches.size() - 1).id() + 1);
-    this.remaining = new AtomicInteger(batches.size());
-    this.control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    this.budget =
-        settings.maxCost == null
-            ? null
-            : new CostBudget(
-                settings.maxCost, previous == null ? BigDecimal.ZERO : previous.cost());
-    if (previous != null) {
-      for (int i = 0; i < texts.size(); i++) {
-        if (previous.isEmbedded(i)) {
-          sink.keep(i, previous.vector(i));
-        }
-      }
-    }
+    this.control = control;
+    this.tally = tally;
+    this.plan = plan;
+    this.split = new Split(model, context.density(), plan.planner()::batchId);
+    this.budget = settings.maxCost == null ? null : new CostBudget(settings.maxCost, alreadySpent);
   }
 
   String id() {
@@ -113,34 +96,41 @@ final class Dispatch {
     return future;
   }
 
-  void start() {
-    Listeners listeners = context.listeners();
-    if (!listeners.isEmpty()) {
-      long tokens = 0;
-      for (Batch b : batches) {
-        tokens += b.tokens();
-      }
-      listeners.runStarted(
-          id,
-          new Estimate(
-              model.id(),
-              texts.size(),
-              batches.size(),
-              tokens,
-              model.hasExactTokenizer(),
-              model.cost(tokens)));
+  /**
+   * The input iterator or its text function failed: stop reading and sending, let the requests
+   * under way finish, and fail the run's future with it once the workers are done.
+   */
+  void inputFailed(Throwable e) {
+    if (fatal.compareAndSet(null, e)) {
+      control.stopSending(
+          StopReason.CANCELLED, "Not sent: run " + id + " stopped reading its input: " + e, e);
     }
-    if (batches.isEmpty()) {
+  }
+
+  /**
+   * The sink failed (or a bug of ours): nobody can take results any more, so also cancel the
+   * requests under way, and fail the run's future with it once the workers are done.
+   */
+  void fatal(Throwable e) {
+    if (fatal.compareAndSet(null, e)) {
+      control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " stopped: " + e);
+    }
+  }
+
+  void start() {
+    context.listeners().runStarted(id, plan.estimate());
+    if (plan.workers() == 0) {
       finish();
       return;
     }
     control.startDeadline(context.resources().timer());
-    int workers = Math.min(settings.maxConcurrentRequests, batches.size());
-    for (int w = 0; w < workers; w++) {
+    working.set(plan.workers());
+    for (int w = 0; w < plan.workers(); w++) {
       try {
         context.resources().workers().execute(this::work);
       } catch (RejectedExecutionException e) {
         control.abort(StopReason.EMBEDDER_CLOSED, "Not embedded: the embedder was closed");
+        working.addAndGet(w - plan.workers() + 1);
         work();
         return;
       }
@@ -148,40 +138,75 @@ final class Dispatch {
   }
 
   private void work() {
-    int next;
-    while ((next = cursor.getAndIncrement()) < batches.size()) {
-      send(batches.get(next), BatchResult.Attempts.NONE);
+    try {
+      Planner.Step step;
+      while (true) {
+        Split.Half half = split.next(); // Split (issue 12): halves first, never behind the planner
+        if (half != null) {
+          sendGuarded(half.batch(), half.carried());
+          continue;
+        }
+        if ((step = nextStep()) == null) {
+          break;
+        }
+        if (!step.done().isEmpty()) {
+          reused(step.done());
+        }
+        if (step.batch() != null) {
+          sendGuarded(step.batch(), BatchResult.Attempts.NONE);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      fatal(e); // a bug of ours or a sink's error: it must not leave the run hanging
+    } finally {
+      if (working.decrementAndGet() == 0) {
+        finish();
+      }
     }
   }
 
-  private void send(Batch batch, BatchResult.Attempts carried) {
+  private Planner.Step nextStep() {
     try {
-      process(batch, carried);
+      return plan.planner().next();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      control.abort(
+          StopReason.CANCELLED, "Not embedded: the worker of run " + id + " was interrupted");
+      return null;
     } catch (RuntimeException | Error e) {
-      // A bug of ours or of a listener must not leave the run hanging.
-      end(
-          BatchResult.failed(
-              id,
-              model.id(),
-              batch,
-              carried,
-              Duration.ZERO,
-              new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e)));
+      inputFailed(e);
+      return null;
+    }
+  }
+
+  private void sendGuarded(Batch batch, BatchResult.Attempts carried) {
+    try {
+      send(batch, carried);
+    } catch (RuntimeException | Error e) {
+      // A bug of ours or of a listener must not leave the batch's inputs undelivered.
+      failed(
+          batch,
+          carried,
+          System.nanoTime(),
+          new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e));
     }
   }
 
   /**
-   * {@code carried}: the attempts of the batch this one is half of, counted with the first half.
+   * The attempt loop of one batch. After a failed attempt, the one place that decides what comes
+   * next is the {@link RetryPolicy.Decision} below (hook point for splitting a batch that was too
+   * large, or for the rate limiter's correction). {@code carried}: the attempts of the refused
+   * batch this one is the first half of (Split), counted with it.
    */
-  private void process(Batch batch, BatchResult.Attempts carried) {
+  private void send(Batch batch, BatchResult.Attempts carried) {
     // Split (issue 12): over the cap by the model's learned token density, halved before sending.
     if (split.overCap(batch)) {
       halve(batch, carried);
       return;
     }
     long started = System.nanoTime();
-    BatchRequest request = new BatchRequest(batch, sendTexts, inputs, settings, control);
-    BigDecimal estimatedCost = model.cost(batch.tokens());
+    BatchRequest request = new BatchRequest(batch, settings, control);
+    BigDecimal estimatedCost = model.cost(batch.estimate());
     int sent = carried.sent();
     int retries = carried.retries();
     int rateLimited = carried.rateLimited();
@@ -195,7 +220,7 @@ final class Dispatch {
                   context.pool(),
                   control,
                   budget,
-                  batch.tokens(),
+                  batch.estimate(),
                   estimatedCost,
                   wait -> waited(wait, false));
         } catch (InterruptedException e) {
@@ -204,7 +229,7 @@ final class Dispatch {
       }
       if (reservation == null) {
         Embed4jException why = control.stopped();
-        fail(
+        failed(
             batch,
             new BatchResult.Attempts(sent, retries, rateLimited),
             started,
@@ -230,22 +255,19 @@ final class Dispatch {
         failure = ReplyCheck.failure(e, context.provider().id(), model, batch, control);
       }
       if (failure == null) {
-        long tokens = result.tokens() >= 0 ? result.tokens() : batch.tokens();
+        long tokens = result.tokens() >= 0 ? result.tokens() : batch.estimate();
         // Images (issue 12): image tokens are billed at the model's image rate, counted in tokens.
         BigDecimal cost = model.cost(tokens, result.imageTokens());
         tokens += result.imageTokens();
         reservation.settle(tokens, cost, result.limits());
-        sink.accept(batch, result.vectors());
-        end(
-            BatchResult.succeeded(
-                id,
-                model.id(),
-                batch,
-                result.vectors(),
-                tokens,
-                cost,
-                new BatchResult.Attempts(sent, retries, rateLimited),
-                since(started)));
+        succeeded(
+            batch,
+            result.vectors(),
+            tokens,
+            cost,
+            new BatchResult.Attempts(sent, retries, rateLimited),
+            started,
+            result.tokens() < 0); // the provider reported no usage: the estimate is billed
         return;
       }
       reservation.release();
@@ -256,13 +278,13 @@ final class Dispatch {
       Embed4jException stopped = control.stopped();
       if (stopped != null) {
         // Stopped while this request was under way: report an abort as such, not its echo.
-        fail(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
+        failed(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
         return;
       }
       // Split (issue 12): a batch the provider finds too large is halved, never failed; a single
       // input it finds too long fails alone, naming its index.
       if (Split.tooLarge(failure)) {
-        if (batch.indices().length > 1) {
+        if (batch.size() > 1) {
           split.refused(batch, failure);
           halve(batch, attempts);
           return;
@@ -282,13 +304,13 @@ final class Dispatch {
             failure);
       }
       if (!decision.retry()) {
-        fail(batch, attempts, started, failure);
+        failed(batch, attempts, started, failure);
         return;
       }
       retries++;
       Duration delay = decision.delay();
       if (failure.isRateLimited()) {
-        reservation.rateLimited(delay);
+        reservation.rateLimited(delay, failure); // hook (throughput): the limiter learns from it
         waited(delay, true);
       }
       if (!context.listeners().isEmpty()) {
@@ -305,9 +327,9 @@ final class Dispatch {
     }
   }
 
-  /** Sends the two halves of {@code batch} in turn; they end in its stead (Split). */
+  /** Puts the halves of {@code batch} on the run's queue; they end in its stead (Split). */
   private void halve(Batch batch, BatchResult.Attempts carried) {
-    List<Batch> halves = split.halves(batch);
+    List<Batch> halves = split.halve(batch, carried);
     log.debug(
         "Run {} batch {} (inputs {}) is too large for {}: split into batches {} and {}",
         id,
@@ -316,9 +338,6 @@ final class Dispatch {
         model.id(),
         halves.get(0).id(),
         halves.get(1).id());
-    remaining.incrementAndGet(); // two outcomes instead of one
-    send(halves.get(0), carried);
-    send(halves.get(1), BatchResult.Attempts.NONE);
   }
 
   private void waited(Duration wait, boolean serverRejected) {
@@ -327,47 +346,112 @@ final class Dispatch {
     }
   }
 
-  private void fail(
-      Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
-    end(BatchResult.failed(id, model.id(), batch, attempts, since(started), error));
-  }
-
-  private void end(BatchOutcome outcome) {
-    synchronized (outcomes) {
-      if (outcomes.putIfAbsent(outcome.id(), outcome) != null) {
+  /** Places a batch's vectors, writes them to the cache, and delivers them with their followers. */
+  private void succeeded(
+      Batch batch,
+      List<float[]> vectors,
+      long tokens,
+      BigDecimal cost,
+      BatchResult.Attempts attempts,
+      long started,
+      boolean tokensEstimated) {
+    Input[] inputs = batch.inputs();
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i].vector = vectors.get(i);
+    }
+    List<Input> all = new ArrayList<>(List.of(inputs));
+    if (plan.cache() != null) {
+      plan.cache().put(all);
+    }
+    BatchOutcome outcome =
+        BatchResult.succeeded(
+            id,
+            model.id(),
+            batch,
+            vectors,
+            tokens,
+            cost,
+            attempts,
+            since(started),
+            tokensEstimated);
+    tally.ended(outcome);
+    context.listeners().batchSucceeded(outcome);
+    if (plan.dedupe() != null) {
+      List<Input> followers = new ArrayList<>();
+      for (Input in : inputs) {
+        followers.addAll(plan.dedupe().done(in));
+      }
+      if (!followers.isEmpty()) {
+        reused(followers, all);
         return;
       }
     }
-    if (outcome.succeeded()) {
-      context.listeners().batchSucceeded(outcome);
-    } else {
-      context.listeners().batchFailed(outcome);
+    plan.sink().deliver(all);
+  }
+
+  private void failed(
+      Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
+    List<Input> all = new ArrayList<>(batch.size());
+    for (Input in : batch.inputs()) {
+      in.error = error;
+      all.add(in);
     }
-    if (remaining.decrementAndGet() == 0) {
-      finish();
+    if (plan.dedupe() != null) {
+      for (Input in : batch.inputs()) {
+        all.addAll(plan.dedupe().done(in));
+      }
     }
+    BatchOutcome outcome =
+        BatchResult.failed(id, model.id(), batch, attempts, since(started), error);
+    tally.ended(outcome);
+    context.listeners().batchFailed(outcome);
+    plan.sink().deliver(all);
+  }
+
+  private void reused(List<Input> done) {
+    reused(done, new ArrayList<>(done.size()));
+  }
+
+  /** Counts what {@code done} saved, tells the listeners, and delivers it after {@code before}. */
+  private void reused(List<Input> done, List<Input> before) {
+    int hits = 0;
+    int dups = 0;
+    long saved = 0;
+    for (Input in : done) {
+      if (in.vector != null) {
+        hits += in.cached ? 1 : 0;
+        dups += in.cached ? 0 : 1;
+        saved += Tokenizers.count(in.sendText);
+      }
+    }
+    if (hits + dups > 0) {
+      BigDecimal dollars = model.cost(saved);
+      tally.reused(hits, dups, saved, dollars);
+      context.listeners().inputsReused(id, model.id(), hits, dups, saved, dollars);
+    }
+    before.addAll(done);
+    plan.sink().deliver(before);
   }
 
   private void finish() {
     control.finished();
-    Embed4jException stopped = control.stopped();
-    List<BatchOutcome> ended;
-    synchronized (outcomes) {
-      ended = List.copyOf(outcomes.values());
+    if (plan.onEnd() != null) {
+      try {
+        plan.onEnd().run();
+      } catch (RuntimeException e) {
+        log.warn("Closing the input of run {} failed", id, e);
+      }
     }
-    Run run =
-        Run.assemble(
-            id,
-            settings,
-            texts,
-            sink.vectors(),
-            previous,
-            ended,
-            since(startNanos),
-            stopped == null ? null : stopped.stopReason().orElse(null));
-    onFinished.accept(run);
+    Embed4jException stopped = control.stopped();
+    StopReason reason = stopped == null ? null : stopped.stopReason().orElse(null);
+    Run run = plan.assemble().apply(since(startNanos), reason);
     context.listeners().runFinished(run);
-    future.complete(run);
+    Throwable failure = fatal.get();
+    if (failure != null) {
+      future.fail(failure, run);
+    } else {
+      future.complete(run);
+    }
   }
 
   private static Duration since(long nanos) {
@@ -380,6 +464,14 @@ final class Dispatch {
     public boolean cancel(boolean mayInterruptIfRunning) {
       control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " was cancelled");
       return super.cancel(mayInterruptIfRunning);
+    }
+
+    void fail(Throwable failure, Run run) {
+      completeExceptionally(
+          failure instanceof Embed4jException
+              ? failure
+              : new Embed4jException(
+                  "Run " + id + " stopped: " + failure + " (" + run.summary() + ")", failure));
     }
   }
 }

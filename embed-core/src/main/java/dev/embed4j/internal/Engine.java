@@ -3,9 +3,11 @@ package dev.embed4j.internal;
 import dev.embed4j.BatchOutcome;
 import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
-import dev.embed4j.Input;
+import dev.embed4j.EmbeddingSink;
+import dev.embed4j.EmbeddingStream;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.StopReason;
@@ -13,6 +15,7 @@ import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +23,10 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 
 /**
@@ -35,13 +40,15 @@ public final class Engine {
   private final boolean ownsResources;
   private final EmbeddingProvider provider;
   private final Dispatch.Context context;
+  private final CacheKeys cacheKeys;
   private final Set<Dispatch> active = ConcurrentHashMap.newKeySet();
   private final Map<Variant, Engine> variants = new ConcurrentHashMap<>();
   private final AtomicLong totalTokens = new AtomicLong();
   private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
   private final AtomicLong runCounter = new AtomicLong();
-  // Images (issue 12): the inputs of the runs of Inputs, for retryFailed; dropped with the run.
-  private final Map<EmbeddingRun, List<Input>> inputRuns =
+  // Images (issue 12): the inputs of the runs of EmbedInputs, for retryFailed; dropped with the
+  // run.
+  private final Map<EmbeddingRun, List<EmbedInput>> inputRuns =
       Collections.synchronizedMap(new WeakHashMap<>());
   private final String runPrefix = Long.toString(System.nanoTime() & 0xfffff, 36);
   private volatile boolean closed;
@@ -53,8 +60,11 @@ public final class Engine {
     this.provider =
         settings.provider != null
             ? settings.provider
-            : settings.builtIn.create(
-                resources.httpClient(settings), HttpUrl.get(settings.base), settings.key);
+            : settings.builtIn.create( // providers hook: tokenSupplier (Entra ID bearer tokens)
+                resources.httpClient(settings),
+                HttpUrl.get(settings.base),
+                settings.key,
+                settings.tokenSupplier);
     List<EmbedListener> all = new ArrayList<>(settings.listeners);
     if (settings.showProgress) {
       all.add(new ProgressReporter(ProgressReporter.consoleAvailable()));
@@ -68,6 +78,7 @@ public final class Engine {
             new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
             resources,
             new TokenDensity()); // Split (issue 12): what this engine's model counts per estimate
+    this.cacheKeys = settings.cache == null ? null : new CacheKeys(settings);
   }
 
   /**
@@ -150,68 +161,212 @@ public final class Engine {
 
   private record Variant(ModelSpec model, int dimensions, InputType inputType) {}
 
+  /** Embeds what {@code previous} did not; {@code previous} itself if it is complete. */
+  public CompletableFuture<EmbeddingRun> retry(EmbeddingRun previous) {
+    if (previous instanceof Run && ((Run) previous).streamed()) {
+      throw new IllegalArgumentException(
+          "Run "
+              + previous.id()
+              + " was streamed and keeps no texts: it cannot be retried. Stream the items its"
+              + " sink received with an error again.");
+    }
+    return previous.isComplete()
+        ? CompletableFuture.completedFuture(previous)
+        : start(previous.texts(), previous);
+  }
+
   /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
   public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
     checkOpen();
     // Images (issue 12): a run of inputs is retried with its inputs, not their descriptions.
-    List<Input> inputs = previous == null ? null : inputRuns.get(previous);
-    if (inputs != null) {
-      return startInputs(inputs, previous);
+    List<EmbedInput> contents = previous == null ? null : inputRuns.get(previous);
+    if (contents != null) {
+      return startInputs(contents, previous);
     }
-    return launch(Preparation.prepare(texts, settings.model, settings.truncate), previous);
+    Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
+    return startList(inputs, List.copyOf(texts), previous, null);
   }
 
   /**
    * Validates {@code inputs} (text and images) and starts a run; with {@code previous}, only its
-   * failed inputs.
+   * failed inputs. Neither deduplicated nor cached (only texts are, so far).
    */
-  public CompletableFuture<EmbeddingRun> startInputs(List<Input> inputs, EmbeddingRun previous) {
+  public CompletableFuture<EmbeddingRun> startInputs(
+      List<EmbedInput> inputs, EmbeddingRun previous) {
     checkOpen();
-    return launch(Inputs.prepare(inputs, settings.model, settings.truncate), previous);
+    Input[] prepared = Inputs.prepare(inputs, settings.model, settings.truncate);
+    List<String> described = new ArrayList<>(prepared.length);
+    for (Input in : prepared) {
+      described.add(in.text);
+    }
+    return startList(prepared, List.copyOf(described), previous, List.copyOf(inputs));
   }
 
-  private CompletableFuture<EmbeddingRun> launch(
-      Preparation.Prepared prepared, EmbeddingRun previous) {
+  /** {@code contents}: the run's {@link EmbedInput}s, or null for a run of texts. */
+  private CompletableFuture<EmbeddingRun> startList(
+      Input[] inputs, List<String> kept, EmbeddingRun previous, List<EmbedInput> contents) {
     int[] order =
         previous == null
-            ? allIndices(prepared.texts().size())
+            ? allIndices(inputs.length)
             : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
-    // Split (issue 12): halves have ids past the planned batches, so continue after the highest.
-    int firstId =
-        previous == null
-            ? 0
-            : previous.batches().stream().mapToInt(BatchOutcome::id).max().orElse(-1) + 1;
-    List<Batch> batches =
-        Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), firstId);
-    Dispatch run =
-        new Dispatch(
-            context,
-            "run-" + runPrefix + "-" + runCounter.incrementAndGet(),
-            prepared,
-            batches,
-            previous,
-            prepared.inputs() == null
-                ? this::finished
-                : done -> {
-                  inputRuns.put(done, prepared.inputs());
-                  finished(done);
-                });
+    String id = nextRunId();
+    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
+    Tally tally = new Tally(true);
+    ResultSink.InMemory sink = new ResultSink.InMemory(inputs.length);
+    if (previous != null) {
+      for (int i = 0; i < inputs.length; i++) {
+        if (previous.isEmbedded(i)) {
+          sink.vectors[i] = previous.vector(i);
+        }
+      }
+    }
+    Input[] sent = new Input[order.length];
+    long tokens = 0;
+    for (int i = 0; i < order.length; i++) {
+      sent[i] = inputs[order[i]];
+      tokens += sent[i].estimate;
+    }
+    long maxTokens = maxTokensPerRequest();
+    int batches = Batch.count(sent, settings.batch, maxTokens);
+    CacheAccess cache = contents == null ? cache(id) : null;
+    Dedupe dedupe = settings.dedupe && contents == null ? new Dedupe(true) : null;
+    Planner planner =
+        new Planner(
+            Sources.of(inputs, order),
+            dedupe,
+            cache,
+            cache == null ? null : cacheKeys,
+            null,
+            control,
+            settings.batch,
+            maxTokens,
+            true,
+            // Split (issue 12): halves have ids past the planned ones: continue after the highest.
+            previous == null
+                ? 0
+                : previous.batches().stream().mapToInt(BatchOutcome::id).max().orElse(-1) + 1);
+    AtomicReference<Dispatch> self = new AtomicReference<>();
+    Dispatch.Plan plan =
+        new Dispatch.Plan(
+            new Estimate(
+                settings.model.id(),
+                inputs.length,
+                batches,
+                tokens,
+                exact() && settings.model.hasExactTokenizer(),
+                settings.model.cost(tokens)),
+            planner,
+            sink,
+            dedupe,
+            cache,
+            Math.min(settings.maxConcurrentRequests, batches),
+            (duration, reason) -> {
+              finished(self.get(), tally);
+              Run run = Run.ofList(id, settings, kept, sink, previous, tally, duration, reason);
+              if (contents != null) {
+                inputRuns.put(run, contents);
+              }
+              return run;
+            },
+            null);
+    BigDecimal spent = previous == null ? BigDecimal.ZERO : previous.cost();
+    return launch(self, new Dispatch(context, id, control, tally, spent, plan));
+  }
+
+  /** A stream of {@code items}, started later by {@link Streaming}. */
+  public <T> EmbeddingStream<T> stream(
+      Iterator<? extends T> items, Function<? super T, String> text, Runnable onClose) {
+    checkOpen();
+    return new Streaming<>(this, items, text, onClose);
+  }
+
+  /** Starts a stream: see {@link EmbeddingStream}. */
+  <T> CompletableFuture<EmbeddingRun> startStream(
+      Iterator<? extends T> items,
+      Function<? super T, String> text,
+      Runnable onClose,
+      EmbeddingSink<T> sink,
+      boolean ordered,
+      int expectedSize) {
+    checkOpen();
+    String id = nextRunId();
+    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
+    Tally tally = new Tally(false);
+    int windowSize = 2 * settings.batch * Math.max(1, settings.maxConcurrentRequests);
+    Semaphore window = new Semaphore(windowSize);
+    AtomicReference<Dispatch> self = new AtomicReference<>();
+    @SuppressWarnings("unchecked")
+    ResultSink.Streamed out =
+        new ResultSink.Streamed(
+            (EmbeddingSink<Object>) (EmbeddingSink<?>) sink,
+            ordered,
+            window,
+            windowSize,
+            e ->
+                self.get()
+                    .fatal(new Sources.InputFailure("The sink of run " + id + " threw: " + e, e)));
+    CacheAccess cache = cache(id);
+    Dedupe dedupe = settings.dedupe ? new Dedupe(false) : null;
+    Planner planner =
+        new Planner(
+            Sources.of(
+                items, text, Preparation.forStream(settings.model, settings.truncate, exact())),
+            dedupe,
+            cache,
+            cache == null ? null : cacheKeys,
+            window,
+            control,
+            settings.batch,
+            maxTokensPerRequest(),
+            false,
+            0);
+    Dispatch.Plan plan =
+        new Dispatch.Plan(
+            new Estimate(settings.model.id(), expectedSize, 0, 0, false, BigDecimal.ZERO),
+            planner,
+            out,
+            dedupe,
+            cache,
+            settings.maxConcurrentRequests,
+            (duration, reason) -> {
+              finished(self.get(), tally);
+              return Run.ofStream(id, settings, planner.read(), out, tally, duration, reason);
+            },
+            onClose);
+    return launch(self, new Dispatch(context, id, control, tally, BigDecimal.ZERO, plan));
+  }
+
+  private CompletableFuture<EmbeddingRun> launch(AtomicReference<Dispatch> self, Dispatch run) {
+    self.set(run);
     active.add(run);
     run.start();
     return run.future();
   }
 
+  private CacheAccess cache(String runId) {
+    return settings.cache == null ? null : new CacheAccess(settings.cache, settings.dims, runId);
+  }
+
+  /** Whether every text is counted exactly: a budget needs it; otherwise bounds will do. */
+  private boolean exact() {
+    return settings.maxCost != null;
+  }
+
+  private String nextRunId() {
+    return "run-" + runPrefix + "-" + runCounter.incrementAndGet();
+  }
+
   /** Tokens, batches and cost from the tokenizer and the price list, nothing sent. */
   public CostEstimate estimate(List<String> texts) {
-    Preparation.Prepared prepared = Preparation.prepare(texts, settings.model, settings.truncate);
-    int[] order = allIndices(prepared.texts().size());
-    int batches =
-        Batch.plan(order, prepared.tokens(), settings.batch, maxTokensPerRequest(), 0).size();
-    long tokens = prepared.totalTokens();
+    Input[] inputs = Preparation.forList(settings.model, settings.truncate, true).all(texts);
+    long tokens = 0;
+    for (Input in : inputs) {
+      tokens += in.tokens;
+    }
     return new Estimate(
         settings.model.id(),
-        order.length,
-        batches,
+        inputs.length,
+        Batch.count(inputs, settings.batch, maxTokensPerRequest()),
         tokens,
         settings.model.hasExactTokenizer(),
         settings.model.cost(tokens));
@@ -255,19 +410,11 @@ public final class Engine {
     return order;
   }
 
-  private void finished(Run run) {
-    active.removeIf(d -> d.id().equals(run.id()));
-    long tokens = 0;
-    BigDecimal cost = BigDecimal.ZERO;
-    for (BatchOutcome b : run.batches()) {
-      if (b.succeeded() && b.runId().equals(run.id())) {
-        tokens += b.tokens();
-        cost = cost.add(b.cost());
-      }
-    }
-    totalTokens.addAndGet(tokens);
-    BigDecimal add = cost;
-    totalCost.accumulateAndGet(add, BigDecimal::add);
+  private void finished(Dispatch run, Tally tally) {
+    active.remove(run);
+    Tally.Totals totals = tally.totals();
+    totalTokens.addAndGet(totals.tokens());
+    totalCost.accumulateAndGet(totals.cost(), BigDecimal::add);
   }
 
   /** Tokens billed over all runs, those of the derived engines included. */

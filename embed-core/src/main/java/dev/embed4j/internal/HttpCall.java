@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -31,9 +32,17 @@ final class HttpCall {
   private final OkHttpClient client;
   private final String provider;
   private final String authHeader;
-  private final String authValue;
+  private final Supplier<String> authValue;
 
   HttpCall(OkHttpClient client, String provider, String authHeader, String authValue) {
+    this(client, provider, authHeader, authValue == null ? null : () -> authValue);
+  }
+
+  /**
+   * A call whose authentication header value is asked for before each request (a bearer token that
+   * expires), or that sends none if {@code authValue} is null.
+   */
+  HttpCall(OkHttpClient client, String provider, String authHeader, Supplier<String> authValue) {
     this.client = client;
     this.provider = provider;
     this.authHeader = authHeader;
@@ -81,18 +90,35 @@ final class HttpCall {
   EmbeddingProvider.Result post(
       HttpUrl url, byte[] body, EmbeddingProvider.Request request, BodyReader reader)
       throws IOException {
-    Request http =
-        new Request.Builder()
-            .url(url)
-            .header(authHeader, authValue)
-            .post(RequestBody.create(body, JSON))
-            .build();
-    Call call = client.newCall(http);
+    return post(url, body, request, reader, ErrorMapping.Reading.NONE);
+  }
+
+  /**
+   * As {@link #post(HttpUrl, byte[], EmbeddingProvider.Request, BodyReader)}, with the provider's
+   * reading of its error replies.
+   */
+  EmbeddingProvider.Result post(
+      HttpUrl url,
+      byte[] body,
+      EmbeddingProvider.Request request,
+      BodyReader reader,
+      ErrorMapping.Reading errors)
+      throws IOException {
+    Request.Builder builder = new Request.Builder().url(url).post(RequestBody.create(body, JSON));
+    if (authValue != null) {
+      String value = authValue.get();
+      if (value == null || value.isBlank()) {
+        throw new IllegalStateException(
+            "The token supplier of " + provider + " returned no token: nothing was sent");
+      }
+      builder.header(authHeader, value);
+    }
+    Call call = client.newCall(builder.build());
     Runnable unregister = request.onCancel(call::cancel);
     try (Response response = call.execute()) {
       String model = request.model().name();
       if (!response.isSuccessful()) {
-        throw ErrorMapping.fromReply(provider, model, response);
+        throw ErrorMapping.fromReply(provider, model, response, errors);
       }
       Decoded decoded;
       try (InputStream in = response.body().byteStream()) {
@@ -108,9 +134,13 @@ final class HttpCall {
             .cause(e)
             .build("Unusable reply from " + provider + " " + model + ": " + e.getMessage());
       }
+      long tokens =
+          decoded.tokens() >= 0
+              ? decoded.tokens()
+              : RateLimitHeaders.computeTokens(response.headers());
       return new EmbeddingProvider.Result(
           decoded.vectors(),
-          decoded.tokens(),
+          tokens,
           RateLimitHeaders.limits(response.headers()),
           decoded.imageTokens());
     } finally {

@@ -1,19 +1,18 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.Input;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.InvalidInputException;
 import dev.embed4j.ModelSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The preparation of a run of {@link Input}s, text and images, before anything is sent: every input
- * is checked (null, no parts, a blank text, an image the model cannot take, text over the model's
- * per-input limit), described and counted, so that the rest of the engine (batching, dispatch,
- * placing by index, cost) runs as for texts. An image counts {@value #IMAGE_TOKENS} tokens for
- * planning (Cohere: "a 512 x 512 image is about 1,610 tokens"); what is billed comes from the
- * server, at the model's image rate.
+ * The preparation of a run of {@link EmbedInput}s, text and images, before anything is sent: every
+ * input is checked (null, no parts, a blank text, an image the model cannot take, text over the
+ * model's per-input limit), described and counted, so that the rest of the engine (batching,
+ * dispatch, placing by index, cost) runs as for texts. An image counts {@value #IMAGE_TOKENS}
+ * tokens for planning (Cohere: "a 512 x 512 image is about 1,610 tokens"); what is billed comes
+ * from the server, at the model's image rate.
  */
 final class Inputs {
   /** The planning estimate of one image's tokens. */
@@ -27,23 +26,28 @@ final class Inputs {
 
   private Inputs() {}
 
-  static Preparation.Prepared prepare(List<Input> input, ModelSpec model, boolean truncate) {
+  /**
+   * Every input, checked and counted: described as its {@link Input#text}, its parts kept as its
+   * {@link Input#content}.
+   *
+   * @throws InvalidInputException naming the first invalid input; nothing is sent
+   */
+  static Input[] prepare(List<EmbedInput> input, ModelSpec model, boolean truncate) {
     if (input == null) {
       throw new IllegalArgumentException("inputs must not be null");
     }
     int n = input.size();
-    List<String> texts = new ArrayList<>(n);
-    int[] tokens = new int[n];
+    Input[] prepared = new Input[n];
     for (int i = 0; i < n; i++) {
-      Input in = input.get(i);
+      EmbedInput in = input.get(i);
       if (in == null) {
         throw invalid(i, "is null. Remove it or replace it before embedding.");
       }
       int textTokens = 0;
       int images = 0;
-      for (Input.Part part : in.parts()) {
-        if (part instanceof Input.Text) {
-          String text = ((Input.Text) part).text();
+      for (EmbedInput.Part part : in.parts()) {
+        if (part instanceof EmbedInput.Text) {
+          String text = ((EmbedInput.Text) part).text();
           if (text.isBlank() && in.parts().size() == 1) {
             throw invalid(
                 i,
@@ -53,7 +57,7 @@ final class Inputs {
           }
           textTokens += Tokenizers.count(text);
         } else {
-          Input.Image image = (Input.Image) part;
+          EmbedInput.Image image = (EmbedInput.Image) part;
           if (!model.acceptsImages()) {
             throw invalid(
                 i,
@@ -92,11 +96,14 @@ final class Inputs {
                 + model.id()
                 + " accepts per input. Split it, or set truncate(true).");
       }
-      texts.add(in.toString());
-      tokens[i] = Math.min(textTokens, model.maxTokensPerInput()) + images * IMAGE_TOKENS;
+      String described = in.toString();
+      int tokens = Math.min(textTokens, model.maxTokensPerInput()) + images * IMAGE_TOKENS;
+      Input one = new Input(i, described, described, described, tokens, tokens);
+      one.exact = true; // counted here: never recounted from the description
+      one.content = in;
+      prepared[i] = one;
     }
-    List<String> list = List.copyOf(texts);
-    return new Preparation.Prepared(list, list, tokens, List.copyOf(input));
+    return prepared;
   }
 
   private static InvalidInputException invalid(int i, String what) {

@@ -27,6 +27,30 @@ abstract class JsonProvider implements EmbeddingProvider {
    */
   abstract HttpCall.Decoded read(InputStream reply, Request request) throws IOException;
 
+  /**
+   * The code to report for an error reply: {@link ErrorMapping#REQUEST_TOO_LARGE} for this
+   * provider's "too many tokens" or "too many inputs" answer; by default {@code code} as read.
+   */
+  String errorCode(int status, String code, String message) {
+    return code;
+  }
+
+  /** Where this batch is posted; by default the one endpoint given at construction. */
+  HttpUrl endpoint(Request request) {
+    return endpoint;
+  }
+
+  /**
+   * {@code text}, cut to the model's per-input limit on a {@code cl100k_base} boundary when
+   * truncation was asked for and the count says it is over: for APIs that cannot truncate.
+   */
+  static String cut(String text, Request request) {
+    int limit = request.model().maxTokensPerInput();
+    return request.truncate() && Tokenizers.count(text) > limit
+        ? Tokenizers.truncate(text, limit)
+        : text;
+  }
+
   @Override
   public final String id() {
     return http.provider();
@@ -34,6 +58,7 @@ abstract class JsonProvider implements EmbeddingProvider {
 
   @Override
   public final Result embed(Request request) throws IOException {
-    return http.post(endpoint, body(request), request, in -> read(in, request));
+    return http.post(
+        endpoint(request), body(request), request, in -> read(in, request), this::errorCode);
   }
 }

@@ -5,6 +5,7 @@ import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,6 +70,19 @@ final class Listeners implements EmbedListener {
   @Override
   public void rateLimitWait(String runId, String model, Duration delay, boolean serverRejected) {
     each("rateLimitWait", l -> l.rateLimitWait(runId, model, delay, serverRejected));
+  }
+
+  @Override
+  public void inputsReused(
+      String runId,
+      String model,
+      int cacheHits,
+      int duplicates,
+      long savedTokens,
+      BigDecimal savedCost) {
+    each(
+        "inputsReused",
+        l -> l.inputsReused(runId, model, cacheHits, duplicates, savedTokens, savedCost));
   }
 
   @Override

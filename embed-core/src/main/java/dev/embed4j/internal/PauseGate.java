@@ -8,12 +8,14 @@ import java.util.concurrent.TimeUnit;
  * retry delay has passed, and every worker passes the gate before sending, so the pool answers a
  * rate limit together instead of each request on its own clock.
  *
- * <p>The server's delay says when <em>one</em> request may go, not when all waiting workers may. So
- * after a 429 the gate also paces: it admits workers one spacing apart, the spacing starting at the
- * server's delay and growing by half on a further 429 of a request admitted after the last growth
- * (429s of requests already admitted or under way count once); every ten successes halve it again,
- * until pacing stops. A pool running into a limit it was not told about (no rate-limit headers)
- * thus settles near the server's rate instead of waking into it all at once.
+ * <p>The server's delay says when <em>one</em> request may go, not when all waiting workers may. A
+ * rate limiter that models the limit ({@link BucketRateLimiter}, or one shared by processes)
+ * decides that; without one, after a 429 the gate also paces: it admits workers one spacing apart,
+ * the spacing starting at the server's delay and growing by half on a further 429 of a request
+ * admitted after the last growth (429s of requests already admitted or under way count once); every
+ * ten successes halve it again, until pacing stops. A pool running into a limit it was not told
+ * about (no rate-limit headers) thus settles near the server's rate instead of waking into it all
+ * at once.
  */
 final class PauseGate {
   private static final long MAX_SPACING = TimeUnit.MINUTES.toNanos(1);
@@ -45,16 +47,16 @@ final class PauseGate {
   }
 
   /**
-   * A 429 for the request admitted with {@code ticket}: close the gate for {@code pause} and pace
-   * what follows.
+   * A 429 for the request admitted with {@code ticket}: close the gate for {@code pause}, and pace
+   * what follows unless a rate limiter does ({@code pace} false).
    */
-  synchronized void rateLimited(Duration pause, long ticket) {
+  synchronized void rateLimited(Duration pause, long ticket, boolean pace) {
     long now = clock.nanoTime();
     long nanos = Math.max(MIN_SPACING, pause.toNanos());
     if (now + nanos - openAt > 0) {
       openAt = now + nanos;
     }
-    if (ticket > lastGrowthTicket) {
+    if (pace && ticket > lastGrowthTicket) {
       spacing = Math.min(MAX_SPACING, Math.max(nanos, spacing + spacing / 2));
       lastGrowthTicket = tickets - 1;
     }

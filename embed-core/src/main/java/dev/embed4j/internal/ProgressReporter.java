@@ -12,10 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code showProgress(true)}: a console bar of texts done with running cost and tokens, or, without
- * a console (or without the optional progressbar library), an INFO log line at most every few
- * seconds; a summary line at the end either way. Retries and rate-limited attempts are counted from
- * each batch's outcome, as the run counts them.
+ * {@code showProgress(true)}: a console bar of texts done with texts per second, running cost and
+ * tokens, what the cache and dedupe saved, and an ETA when the total is known (always for a list;
+ * for a stream given its expected size); without a console (or without the optional progressbar
+ * library), the same as an INFO log line at most every few seconds; a summary line at the end
+ * either way. Retries and rate-limited attempts are counted from each batch's outcome, as the run
+ * counts them.
  *
  * <p>This class never names a type of the progressbar library: only {@link ConsoleBar} does, and it
  * is loaded only once the library is known to be there.
@@ -58,6 +60,8 @@ final class ProgressReporter implements EmbedListener {
     runs.put(runId, p);
     if (console) {
       p.bar = ConsoleBar.open("Embedding [" + modelName(plan.model()) + "]", plan.texts());
+    } else if (plan.texts() < 0) {
+      log.info("Embedding a stream with {}", plan.model());
     } else {
       log.info(
           "Embedding {} with {} in {} (about {} tokens, {})",
@@ -71,37 +75,53 @@ final class ProgressReporter implements EmbedListener {
 
   @Override
   public void batchSucceeded(BatchOutcome batch) {
-    advance(batch);
+    advance(batch.runId(), batch.size(), batch);
   }
 
   @Override
   public void batchFailed(BatchOutcome batch) {
-    advance(batch);
+    advance(batch.runId(), batch.size(), batch);
   }
 
-  private void advance(BatchOutcome batch) {
-    Progress p = runs.get(batch.runId());
+  @Override
+  public void inputsReused(
+      String runId,
+      String model,
+      int cacheHits,
+      int duplicates,
+      long savedTokens,
+      BigDecimal savedCost) {
+    Progress p = runs.get(runId);
+    if (p != null) {
+      synchronized (p) {
+        p.reused += cacheHits + duplicates;
+        p.savedTokens += savedTokens;
+        p.savedCost = p.savedCost.add(savedCost);
+      }
+      advance(runId, cacheHits + duplicates, null);
+    }
+  }
+
+  private void advance(String runId, int texts, BatchOutcome batch) {
+    Progress p = runs.get(runId);
     if (p == null) {
       return;
     }
     String line;
     int done;
     synchronized (p) {
-      p.done += batch.size();
-      p.retries += batch.retries();
-      p.rateLimited += batch.rateLimited();
-      p.tokens += batch.tokens();
-      p.cost = p.cost.add(batch.cost());
+      p.done += texts;
+      if (batch != null) {
+        p.retries += batch.retries();
+        p.rateLimited += batch.rateLimited();
+        p.tokens += batch.tokens();
+        p.estimated |= batch.tokensEstimated();
+        p.cost = p.cost.add(batch.cost());
+      }
       done = p.done;
-      line =
-          EmbeddingRun.formatDollars(p.cost)
-              + " | "
-              + p.tokens
-              + " tok"
-              + (p.retries == 0 ? "" : " | " + p.retries + (p.retries == 1 ? " retry" : " retries"))
-              + (p.rateLimited == 0 ? "" : " (" + p.rateLimited + " rate-limited)");
+      line = p.line(System.nanoTime());
       if (p.bar != null) {
-        p.bar.step(batch.size(), line);
+        p.bar.step(texts, line);
         return;
       }
       long now = System.nanoTime();
@@ -110,9 +130,14 @@ final class ProgressReporter implements EmbedListener {
       }
       p.lastLog = now;
     }
-    log.info(
-        "Embedding [{}] {}% | {}/{} texts | {}",
-        modelName(p.start.model()), done * 100 / p.start.texts(), done, p.start.texts(), line);
+    int total = p.start.texts();
+    if (total > 0) {
+      log.info(
+          "Embedding [{}] {}% | {}/{} texts | {}",
+          modelName(p.start.model()), done * 100L / total, done, total, line);
+    } else {
+      log.info("Embedding [{}] {} texts | {}", modelName(p.start.model()), done, line);
+    }
   }
 
   @Override
@@ -128,6 +153,17 @@ final class ProgressReporter implements EmbedListener {
     }
   }
 
+  /** The progress line of a run under way, as the bar and the log show it; null if none. */
+  String line(String runId) {
+    Progress p = runs.get(runId);
+    if (p == null) {
+      return null;
+    }
+    synchronized (p) {
+      return p.line(System.nanoTime());
+    }
+  }
+
   private static String plural(int n, String noun) {
     return n + " " + (n == 1 ? noun : noun.endsWith("h") ? noun + "es" : noun + "s");
   }
@@ -138,16 +174,60 @@ final class ProgressReporter implements EmbedListener {
 
   private static final class Progress {
     final CostEstimate start;
+    final long startNanos = System.nanoTime();
     int done;
+    int reused;
     long tokens;
+    boolean estimated;
     int retries;
     int rateLimited;
+    long savedTokens;
     BigDecimal cost = BigDecimal.ZERO;
+    BigDecimal savedCost = BigDecimal.ZERO;
     long lastLog = System.nanoTime();
     ConsoleBar bar;
 
     Progress(CostEstimate start) {
       this.start = start;
+    }
+
+    /** {@code 1234 texts/s | $0.000120 | 6000 tok | saved 2400 tok $0.000048 | ETA 12 s}. */
+    String line(long now) {
+      double seconds = Math.max(1e-3, (now - startNanos) / 1e9);
+      double rate = done / seconds;
+      StringBuilder sb =
+          new StringBuilder()
+              .append(Math.round(rate))
+              .append(" texts/s | ")
+              .append(EmbeddingRun.formatDollars(cost))
+              .append(" | ")
+              .append(tokens)
+              .append(estimated ? " tok (estimated)" : " tok");
+      if (reused > 0) {
+        sb.append(" | saved ")
+            .append(savedTokens)
+            .append(" tok ")
+            .append(EmbeddingRun.formatDollars(savedCost));
+      }
+      if (retries > 0) {
+        sb.append(" | ").append(retries).append(retries == 1 ? " retry" : " retries");
+      }
+      if (rateLimited > 0) {
+        sb.append(" (").append(rateLimited).append(" rate-limited)");
+      }
+      int total = start.texts();
+      if (total > 0 && done < total && rate > 0) {
+        sb.append(" | ETA ").append(eta((long) ((total - done) / rate)));
+      }
+      return sb.toString();
+    }
+
+    private static String eta(long seconds) {
+      return seconds < 60
+          ? seconds + " s"
+          : seconds < 3600
+              ? seconds / 60 + " min " + seconds % 60 + " s"
+              : seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
     }
   }
 }

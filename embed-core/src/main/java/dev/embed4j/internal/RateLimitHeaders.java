@@ -99,6 +99,14 @@ final class RateLimitHeaders {
     }
   }
 
+  /**
+   * The tokens text-embeddings-inference reports in {@code x-compute-tokens} (its body has no
+   * usage), or -1.
+   */
+  static long computeTokens(Headers headers) {
+    return number(headers.get("x-compute-tokens"));
+  }
+
   /** The {@code x-ratelimit-*} headers, or {@link EmbeddingProvider.Limits#UNKNOWN}. */
   static EmbeddingProvider.Limits limits(Headers h) {
     long limitRequests = number(h.get("x-ratelimit-limit-requests"));

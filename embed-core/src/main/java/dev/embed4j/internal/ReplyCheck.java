@@ -24,9 +24,8 @@ final class ReplyCheck {
       ModelSpec model) {
     String problem = null;
     List<float[]> got = result.vectors();
-    if (got.size() != batch.indices().length) {
-      problem =
-          "the reply had " + got.size() + " embeddings for " + batch.indices().length + " texts";
+    if (got.size() != batch.size()) {
+      problem = "the reply had " + got.size() + " embeddings for " + batch.size() + " texts";
     } else {
       for (int i = 0; i < got.size() && problem == null; i++) {
         float[] v = got.get(i);

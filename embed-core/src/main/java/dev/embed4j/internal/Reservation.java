@@ -1,5 +1,7 @@
 package dev.embed4j.internal;
 
+import dev.embed4j.Embed4jException;
+import dev.embed4j.ProviderException;
 import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import dev.embed4j.spi.RateLimiter;
@@ -122,10 +124,19 @@ final class Reservation {
     }
   }
 
-  /** The server answered 429: pause and pace the pool, shrink the bound on requests in flight. */
-  void rateLimited(Duration pause) {
+  /**
+   * The server answered 429 with {@code failure}: tell the rate limiter its model was wrong, pause
+   * the pool for {@code pause} (paced by the gate only when no limiter models the limit), shrink
+   * the bound on requests in flight.
+   */
+  void rateLimited(Duration pause, Embed4jException failure) {
+    RateLimiter limiter = pool.limiter();
+    limiter.rejected(
+        failure instanceof ProviderException
+            ? ((ProviderException) failure).retryAfter().orElse(null)
+            : null);
     pool.slots().rateLimited(generation);
-    pool.gate().rateLimited(pause, ticket);
+    pool.gate().rateLimited(pause, ticket, limiter == RateLimiter.NONE);
   }
 
   private static String dollars(BigDecimal d) {

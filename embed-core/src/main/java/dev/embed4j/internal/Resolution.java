@@ -24,7 +24,7 @@ final class Resolution {
   private Resolution() {}
 
   static boolean apiKeyFound(Settings s) {
-    if (s.apiKey != null || s.provider != null) {
+    if (s.apiKey != null || s.provider != null || s.tokenSupplier != null) {
       return true;
     }
     if (s.modelSpec == null && s.modelName == null) {
@@ -32,7 +32,9 @@ final class Resolution {
     }
     String id = providerId(s);
     return id == null
-        || BuiltInProvider.find(id).map(p -> p.findKey(s.environment) != null).orElse(true);
+        || BuiltInProvider.find(id)
+            .map(p -> !p.keyRequired() || p.findKey(s.environment) != null)
+            .orElse(true);
   }
 
   static void resolve(Settings s) {
@@ -103,7 +105,7 @@ final class Resolution {
     }
     s.type = s.type == null ? s.builtIn.defaultInputType() : s.type;
     s.key = s.apiKey != null ? s.apiKey : s.builtIn.findKey(s.environment);
-    if (s.key == null) {
+    if (s.key == null && s.tokenSupplier == null && s.builtIn.keyRequired()) {
       throw new IllegalStateException(
           (s.modelName != null ? s.modelName : s.model.id())
               + " needs an "
@@ -116,6 +118,17 @@ final class Resolution {
     }
     s.base = s.baseUrl != null ? s.baseUrl : s.builtIn.findBaseUrl(s.environment);
     s.base = s.base == null ? s.builtIn.defaultBaseUrl() : s.base;
+    if (s.base == null) {
+      throw new IllegalStateException(
+          s.model.id()
+              + " needs the base URL of your "
+              + s.builtIn.displayName()
+              + " resource, but none was found: set the "
+              + s.builtIn.baseUrlVariable()
+              + " environment variable (or the "
+              + s.builtIn.baseUrlProperty()
+              + " property), or call Embedder.builder().baseUrl(...)");
+    }
     checkBaseUrl(s);
   }
 
@@ -129,6 +142,7 @@ final class Resolution {
         throw new IllegalStateException(
             "No embedding model is set and no API key was found. Set "
                 + Arrays.stream(BuiltInProvider.values())
+                    .filter(BuiltInProvider::keyRequired)
                     .map(BuiltInProvider::describeKeySources)
                     .collect(Collectors.joining(", or "))
                 + "; or call Embedder.builder().model(...).apiKey(...)");
@@ -142,7 +156,10 @@ final class Resolution {
     int colon = s.modelName.indexOf(':');
     if (colon > 0) {
       Optional<BuiltInProvider> p = BuiltInProvider.find(s.modelName.substring(0, colon));
-      if (p.isPresent() && (s.baseUrl != null || p.get().findBaseUrl(s.environment) != null)) {
+      if (p.isPresent()
+          && (s.baseUrl != null
+              || p.get().findBaseUrl(s.environment) != null
+              || !p.get().keyRequired())) {
         Optional<ModelSpec> compatible =
             p.get().compatibleServerModel(s.modelName.substring(colon + 1), s.dimensions);
         if (compatible.isPresent()) {

@@ -14,77 +14,143 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** An {@link EmbeddingRun}, assembled by the dispatch when its last batch has ended. */
+/**
+ * An {@link EmbeddingRun}, assembled by the dispatch when its last input is done: with every vector
+ * by input index for a list run, with totals and the failed positions only for a stream.
+ */
 final class Run implements EmbeddingRun {
   private final String id;
   private final ModelSpec model;
   private final int dimensions;
-  private final List<String> texts;
-  private final float[][] vectors;
+  private final int size;
+  private final List<String> texts; // null when streamed
+  private final float[][] vectors; // null when streamed
+  private final Embed4jException[] errors; // null when streamed
+  private final int[] failedPositions; // ascending
   private final List<BatchOutcome> batches;
-  private final long tokens;
-  private final BigDecimal cost;
+  private final Tally.Totals totals;
   private final Duration duration;
-  private final int retries;
-  private final int rateLimited;
   private final StopReason stopReason;
 
-  /** What the dispatch knows at the end of a run, besides the settings. */
-  record Totals(Duration duration, int retries, int rateLimited, StopReason stopReason) {}
-
-  Run(
+  private Run(
       String id,
       Settings settings,
+      int size,
       List<String> texts,
       float[][] vectors,
+      Embed4jException[] errors,
+      int[] failedPositions,
       List<BatchOutcome> batches,
-      Totals totals) {
+      Tally.Totals totals,
+      Duration duration,
+      StopReason stopReason) {
     this.id = id;
     this.model = settings.model;
     this.dimensions = settings.dims;
+    this.size = size;
     this.texts = texts;
     this.vectors = vectors;
+    this.errors = errors;
+    this.failedPositions = failedPositions;
     this.batches = List.copyOf(batches);
-    long t = 0;
-    BigDecimal c = BigDecimal.ZERO;
-    for (BatchOutcome b : this.batches) {
-      t += b.tokens();
-      c = c.add(b.cost());
-    }
-    this.tokens = t;
-    this.cost = c;
-    this.duration = totals.duration();
-    this.retries = totals.retries();
-    this.rateLimited = totals.rateLimited();
-    this.stopReason = totals.stopReason();
+    this.totals = totals;
+    this.duration = duration;
+    this.stopReason = stopReason;
   }
 
   /**
-   * The run over {@code texts}: the successful batches of {@code previous} (a run being retried),
-   * then this run's outcomes; retries and rate-limited attempts of both.
+   * The run over a list: with {@code previous} (a run being retried), its successful batches and
+   * its figures come first.
    */
-  static Run assemble(
+  static Run ofList(
       String id,
       Settings settings,
       List<String> texts,
-      float[][] vectors,
+      ResultSink.InMemory sink,
       EmbeddingRun previous,
-      List<BatchOutcome> outcomes,
+      Tally tally,
       Duration duration,
       StopReason stopReason) {
     List<BatchOutcome> all = new ArrayList<>();
-    int retries = previous == null ? 0 : previous.retries();
-    int rateLimited = previous == null ? 0 : previous.rateLimited();
+    Tally.Totals t = tally.totals();
     if (previous != null) {
       previous.batches().stream().filter(BatchOutcome::succeeded).forEach(all::add);
+      t =
+          new Tally.Totals(
+              t.tokens() + previous.tokens(),
+              t.tokensEstimated() || previous.tokensEstimated(),
+              t.cost().add(previous.cost()),
+              t.requests() + previous.requests(),
+              t.retries() + previous.retries(),
+              t.rateLimited() + previous.rateLimited(),
+              t.batches(),
+              t.failedBatches(),
+              t.cacheHits() + previous.cacheHits(),
+              t.duplicates() + previous.duplicates(),
+              t.savedTokens() + previous.savedTokens(),
+              t.savedCost().add(previous.savedCost()));
     }
-    for (BatchOutcome b : outcomes) {
-      all.add(b);
-      retries += b.retries();
-      rateLimited += b.rateLimited();
+    all.addAll(tally.outcomes());
+    int failed = 0;
+    for (float[] v : sink.vectors) {
+      failed += v == null ? 1 : 0;
+    }
+    int[] positions = new int[failed];
+    for (int i = 0, j = 0; i < sink.vectors.length; i++) {
+      if (sink.vectors[i] == null) {
+        positions[j++] = i;
+      }
     }
     return new Run(
-        id, settings, texts, vectors, all, new Totals(duration, retries, rateLimited, stopReason));
+        id,
+        settings,
+        texts.size(),
+        texts,
+        sink.vectors,
+        sink.errors,
+        positions,
+        all,
+        t,
+        duration,
+        stopReason);
+  }
+
+  /** The run of a stream: totals, failed batches and positions. */
+  static Run ofStream(
+      String id,
+      Settings settings,
+      int read,
+      ResultSink.Streamed sink,
+      Tally tally,
+      Duration duration,
+      StopReason stopReason) {
+    return new Run(
+        id,
+        settings,
+        read,
+        null,
+        null,
+        null,
+        sink.failedPositions(),
+        tally.outcomes(),
+        tally.totals(),
+        duration,
+        stopReason);
+  }
+
+  boolean streamed() {
+    return vectors == null;
+  }
+
+  private void notStreamed(String what) {
+    if (vectors == null) {
+      throw new UnsupportedOperationException(
+          "Run "
+              + id
+              + " was streamed: its "
+              + what
+              + " went to its sink, and it keeps only its totals and failed batches");
+    }
   }
 
   @Override
@@ -104,21 +170,23 @@ final class Run implements EmbeddingRun {
 
   @Override
   public int size() {
-    return texts.size();
+    return size;
   }
 
   @Override
   public List<String> texts() {
+    notStreamed("texts");
     return texts;
   }
 
   @Override
   public boolean isComplete() {
-    return batches.stream().allMatch(BatchOutcome::succeeded);
+    return failedPositions.length == 0 && batches.stream().allMatch(BatchOutcome::succeeded);
   }
 
   @Override
   public List<float[]> vectors() {
+    notStreamed("vectors");
     if (!isComplete()) {
       throw new IncompleteRunException(this);
     }
@@ -127,26 +195,29 @@ final class Run implements EmbeddingRun {
 
   @Override
   public boolean isEmbedded(int index) {
+    notStreamed("vectors");
     return vectors[index] != null;
   }
 
   @Override
   public float[] vector(int index) {
+    notStreamed("vectors");
     float[] v = vectors[index];
     if (v == null) {
-      BatchOutcome failed =
+      Embed4jException error = errors[index];
+      String why =
           batches.stream()
               .filter(b -> !b.succeeded() && b.inputIndices().contains(index))
               .findFirst()
-              .orElseThrow();
+              .map(b -> "batch " + b.id() + " failed: ")
+              .orElse("the batch of an identical input failed: ");
       throw new Embed4jException(
           "Input "
               + index
-              + " was not embedded: batch "
-              + failed.id()
-              + " failed: "
-              + failed.error().map(Throwable::getMessage).orElse("unknown error"),
-          failed.error().orElse(null));
+              + " was not embedded: "
+              + why
+              + (error == null ? "unknown error" : error.getMessage()),
+          error);
     }
     return v;
   }
@@ -169,23 +240,46 @@ final class Run implements EmbeddingRun {
 
   @Override
   public List<Integer> failedIndices() {
-    List<Integer> failed = new ArrayList<>();
-    for (int i = 0; i < vectors.length; i++) {
-      if (vectors[i] == null) {
-        failed.add(i);
-      }
+    List<Integer> list = new ArrayList<>(failedPositions.length);
+    for (int p : failedPositions) {
+      list.add(p);
     }
-    return failed;
+    return list;
   }
 
   @Override
   public long tokens() {
-    return tokens;
+    return totals.tokens();
+  }
+
+  @Override
+  public boolean tokensEstimated() {
+    return totals.tokensEstimated();
   }
 
   @Override
   public BigDecimal cost() {
-    return cost;
+    return totals.cost();
+  }
+
+  @Override
+  public int duplicates() {
+    return totals.duplicates();
+  }
+
+  @Override
+  public int cacheHits() {
+    return totals.cacheHits();
+  }
+
+  @Override
+  public long savedTokens() {
+    return totals.savedTokens();
+  }
+
+  @Override
+  public BigDecimal savedCost() {
+    return totals.savedCost();
   }
 
   @Override
@@ -195,17 +289,17 @@ final class Run implements EmbeddingRun {
 
   @Override
   public int requests() {
-    return batches.stream().mapToInt(BatchOutcome::attempts).sum();
+    return totals.requests();
   }
 
   @Override
   public int retries() {
-    return retries;
+    return totals.retries();
   }
 
   @Override
   public int rateLimited() {
-    return rateLimited;
+    return totals.rateLimited();
   }
 
   @Override
@@ -215,27 +309,45 @@ final class Run implements EmbeddingRun {
 
   @Override
   public String summary() {
-    int embedded = size() - failedIndices().size();
+    int embedded = size - failedPositions.length;
+    int batchCount = vectors == null ? totals.batches() : batches.size();
     StringBuilder sb =
         new StringBuilder("Embedded ")
             .append(embedded)
             .append(embedded == 1 ? " text in " : " texts in ")
-            .append(batches.size())
-            .append(batches.size() == 1 ? " batch" : " batches")
+            .append(batchCount)
+            .append(batchCount == 1 ? " batch" : " batches")
             .append(" | ")
-            .append(tokens)
-            .append(" tokens | ")
-            .append(EmbeddingRun.formatDollars(cost));
+            .append(totals.tokens())
+            .append(totals.tokensEstimated() ? " tokens (estimated) | " : " tokens | ")
+            .append(EmbeddingRun.formatDollars(totals.cost()));
+    if (totals.cacheHits() > 0 || totals.duplicates() > 0) {
+      sb.append(" | ");
+      if (totals.cacheHits() > 0) {
+        sb.append(totals.cacheHits()).append(" cached");
+      }
+      if (totals.duplicates() > 0) {
+        sb.append(totals.cacheHits() > 0 ? ", " : "")
+            .append(totals.duplicates())
+            .append(totals.duplicates() == 1 ? " duplicate" : " duplicates");
+      }
+      sb.append(", saved ")
+          .append(totals.savedTokens())
+          .append(" tokens ")
+          .append(EmbeddingRun.formatDollars(totals.savedCost()));
+    }
     List<BatchOutcome> failed = failedBatches();
-    if (!failed.isEmpty()) {
+    if (!failed.isEmpty() || failedPositions.length > 0) {
       sb.append(" | ")
           .append(failed.size())
           .append(" batches failed (")
-          .append(failedIndices().size())
+          .append(failedPositions.length)
           .append(" texts)");
     }
-    if (retries > 0) {
-      sb.append(" | ").append(retries).append(retries == 1 ? " retry" : " retries");
+    if (totals.retries() > 0) {
+      sb.append(" | ")
+          .append(totals.retries())
+          .append(totals.retries() == 1 ? " retry" : " retries");
     }
     return sb.append(" | ").append(duration.toMillis()).append(" ms").toString();
   }

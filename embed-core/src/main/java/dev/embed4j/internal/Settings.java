@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 
@@ -54,6 +55,7 @@ public final class Settings implements Cloneable {
   boolean allowInsecureHttp;
   EmbeddingCache cache; // null: none
   boolean dedupe = true;
+  Supplier<String> tokenSupplier; // null: the API key authenticates
 
   // Resolved by freeze().
   private static final Set<String> RESOLVED =
@@ -224,6 +226,11 @@ public final class Settings implements Cloneable {
 
   public Settings dedupe(boolean dedupe) {
     check().dedupe = dedupe;
+    return this;
+  }
+
+  public Settings tokenSupplier(Supplier<String> supplier) {
+    check().tokenSupplier = Objects.requireNonNull(supplier, "tokenSupplier");
     return this;
   }
 

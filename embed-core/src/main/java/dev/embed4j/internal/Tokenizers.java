@@ -18,6 +18,28 @@ final class Tokenizers {
         Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
   }
 
+  /**
+   * The UTF-8 length of {@code text}: a bound on its token count, since a byte-level BPE token
+   * covers at least one byte. Far cheaper than counting, so counts are exact only where the bound
+   * cannot prove a limit safe.
+   */
+  static int bound(String text) {
+    int n = text.length();
+    int bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2; // a surrogate pair is 4 bytes
+      }
+    }
+    return bytes;
+  }
+
+  /** A likely token count for pacing from the {@link #bound}: about four bytes per token. */
+  static int guess(int bound) {
+    return Math.max(1, (bound + 3) / 4);
+  }
+
   static int count(String text) {
     return Holder.CL100K.countTokensOrdinary(text);
   }

@@ -1,7 +1,7 @@
 package dev.embed4j.spi;
 
 import dev.embed4j.AuthenticationException;
-import dev.embed4j.Input;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.ProviderException;
@@ -54,24 +54,25 @@ public interface EmbeddingProvider extends AutoCloseable {
     ModelSpec model();
 
     /**
-     * The texts, in the order their vectors must be returned. For a run of {@link Input}s with
-     * images, each input's {@link Input#toString() description}: read {@link #inputs()} instead.
+     * The texts, in the order their vectors must be returned. For a run of {@link EmbedInput}s with
+     * images, each input's {@link EmbedInput#toString() description}: read {@link #inputs()}
+     * instead.
      */
     List<String> texts();
 
     /**
      * The inputs, in the order their vectors must be returned: for a run of texts, each text as
-     * {@link Input#text(String)}; for {@link dev.embed4j.Embedder#embedInputs(List)}, the inputs
-     * with their images. Only a model that {@link ModelSpec#acceptsImages() accepts images} is ever
-     * sent one.
+     * {@link EmbedInput#text(String)}; for {@link dev.embed4j.Embedder#embedInputs(List)}, the
+     * inputs with their images. Only a model that {@link ModelSpec#acceptsImages() accepts images}
+     * is ever sent one.
      */
-    default List<Input> inputs() {
-      return texts().stream().map(Input::text).toList();
+    default List<EmbedInput> inputs() {
+      return texts().stream().map(EmbedInput::text).toList();
     }
 
     /** Whether any input has an image. */
     default boolean hasImages() {
-      for (Input input : inputs()) {
+      for (EmbedInput input : inputs()) {
         if (input.hasImage()) {
           return true;
         }

@@ -19,7 +19,7 @@ class PacingTest {
     PauseGate.Admission first = gate.admit();
     assertThat(first.waitNanos()).isZero();
 
-    gate.rateLimited(Duration.ofSeconds(2), first.ticket());
+    gate.rateLimited(Duration.ofSeconds(2), first.ticket(), true);
 
     assertThat(gate.admit().waitNanos()).isEqualTo(Duration.ofSeconds(2).toNanos());
   }
@@ -27,7 +27,7 @@ class PacingTest {
   @Test
   void gate_pacesWorkersOneSpacingApartAfterA429() {
     PauseGate gate = new PauseGate(clock);
-    gate.rateLimited(Duration.ofMillis(100), gate.admit().ticket());
+    gate.rateLimited(Duration.ofMillis(100), gate.admit().ticket(), true);
 
     long a = gate.admit().waitNanos();
     long b = gate.admit().waitNanos();
@@ -43,14 +43,14 @@ class PacingTest {
     PauseGate gate = new PauseGate(clock);
     long t0 = gate.admit().ticket();
     long t1 = gate.admit().ticket();
-    gate.rateLimited(Duration.ofMillis(100), t0);
-    gate.rateLimited(Duration.ofMillis(100), t1); // admitted before the growth: counts once
+    gate.rateLimited(Duration.ofMillis(100), t0, true);
+    gate.rateLimited(Duration.ofMillis(100), t1, true); // admitted before the growth: counts once
     clock.advance(Duration.ofSeconds(10));
     long spaced = spacing(gate);
     assertThat(spaced).isEqualTo(Duration.ofMillis(100).toNanos());
 
     long later = gate.admit().ticket(); // admitted after the growth: grows it by half
-    gate.rateLimited(Duration.ofMillis(100), later);
+    gate.rateLimited(Duration.ofMillis(100), later, true);
     clock.advance(Duration.ofSeconds(10));
     assertThat(spacing(gate)).isEqualTo(Duration.ofMillis(150).toNanos());
   }
@@ -58,7 +58,7 @@ class PacingTest {
   @Test
   void gate_speedsUpAfterTenSuccessesAndStopsPacingBelowAMillisecond() {
     PauseGate gate = new PauseGate(clock);
-    gate.rateLimited(Duration.ofMillis(4), gate.admit().ticket());
+    gate.rateLimited(Duration.ofMillis(4), gate.admit().ticket(), true);
     clock.advance(Duration.ofSeconds(1));
     for (int i = 0; i < 10; i++) {
       gate.succeeded();
@@ -121,7 +121,9 @@ class PacingTest {
   void limiter_drainsToWhatTheServerSaysRemains_andRefillsWithTheClock() throws Exception {
     BucketRateLimiter limiter = new BucketRateLimiter(0, 0, true, clock);
     assertThat(limiter.acquire(1, Duration.ZERO)).isEqualTo(Duration.ZERO);
-    limiter.observe(new EmbeddingProvider.Limits(-1, -1, null, 60_000, 600, Duration.ofSeconds(1)));
+    // a bucket's reset: the 59,400 used refill in 59.4 s
+    limiter.observe(
+        new EmbeddingProvider.Limits(-1, -1, null, 60_000, 600, Duration.ofMillis(59_400)));
     assertThat(limiter.maxTokensPerRequest()).isEqualTo(60_000);
 
     assertThat(limiter.acquire(601, Duration.ZERO)).as("drained to the 600 remaining").isNull();

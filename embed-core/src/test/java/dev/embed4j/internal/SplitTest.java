@@ -6,57 +6,96 @@ import dev.embed4j.InvalidInputException;
 import dev.embed4j.ModelRegistry;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.ProviderException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The halving of a batch the provider found too large, and what it learns from the refusal. */
 class SplitTest {
   private static final ModelSpec SMALL = ModelRegistry.defaults().get("text-embedding-3-small");
 
+  /** A batch of the inputs at {@code positions}, with {@code tokens} each (by position). */
+  private static Batch batch(int id, int[] tokens, int... positions) {
+    List<Input> inputs = new ArrayList<>();
+    for (int p : positions) {
+      Input in = new Input(p, null, "t" + p, "t" + p, tokens[p], tokens[p]);
+      in.exact = true;
+      inputs.add(in);
+    }
+    return Batch.of(id, inputs);
+  }
+
+  private static Split split(ModelSpec model, TokenDensity density, int firstId) {
+    AtomicInteger ids = new AtomicInteger(firstId);
+    return new Split(model, density, ids::getAndIncrement);
+  }
+
+  private static int[] positions(Batch batch) {
+    return batch.indexList().stream().mapToInt(Integer::intValue).toArray();
+  }
+
   @Test
   void halves_haveAboutEqualTokensNewIdsAndTheInputsOwnIndices() {
     int[] tokens = {100, 100, 100, 700, 50, 50, 50, 50};
-    Split split = new Split(SMALL, tokens, new TokenDensity(), 10);
-    Batch batch = new Batch(3, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 1200);
+    Split split = split(SMALL, new TokenDensity(), 10);
+    Batch batch = batch(3, tokens, 0, 1, 2, 3, 4, 5, 6, 7);
 
     List<Batch> halves = split.halves(batch);
 
     assertThat(halves.get(0).id()).isEqualTo(10);
-    assertThat(halves.get(0).indices()).containsExactly(0, 1, 2, 3);
+    assertThat(positions(halves.get(0))).containsExactly(0, 1, 2, 3);
     assertThat(halves.get(0).tokens()).isEqualTo(1000);
     assertThat(halves.get(1).id()).isEqualTo(11);
-    assertThat(halves.get(1).indices()).containsExactly(4, 5, 6, 7);
+    assertThat(positions(halves.get(1))).containsExactly(4, 5, 6, 7);
     assertThat(halves.get(1).tokens()).isEqualTo(200);
     assertThat(split.halves(halves.get(1)).get(0).id()).as("ids keep counting").isEqualTo(12);
   }
 
   @Test
+  void halve_queuesBothHalvesTheFirstCarryingTheRefusedAttempts() {
+    int[] tokens = {100, 100, 100, 100};
+    Split split = split(SMALL, new TokenDensity(), 4);
+    BatchResult.Attempts refused = new BatchResult.Attempts(1, 0, 0);
+
+    List<Batch> halves = split.halve(batch(0, tokens, 0, 1, 2, 3), refused);
+
+    Split.Half first = split.next();
+    Split.Half second = split.next();
+    assertThat(first.batch()).isSameAs(halves.get(0));
+    assertThat(first.carried()).isEqualTo(refused);
+    assertThat(second.batch()).isSameAs(halves.get(1));
+    assertThat(second.carried()).isEqualTo(BatchResult.Attempts.NONE);
+    assertThat(split.next()).isNull();
+  }
+
+  @Test
   void halves_ofTwoOrOfALeadingGiant_leaveNoHalfEmpty() {
     int[] tokens = {5000, 1, 1};
-    Split split = new Split(SMALL, tokens, new TokenDensity(), 1);
+    Split split = split(SMALL, new TokenDensity(), 1);
 
-    List<Batch> giant = split.halves(new Batch(0, new int[] {0, 1, 2}, 5002));
-    List<Batch> pair = split.halves(new Batch(0, new int[] {1, 2}, 2));
+    List<Batch> giant = split.halves(batch(0, tokens, 0, 1, 2));
+    List<Batch> pair = split.halves(batch(0, tokens, 1, 2));
 
-    assertThat(giant.get(0).indices()).containsExactly(0);
-    assertThat(giant.get(1).indices()).containsExactly(1, 2);
-    assertThat(pair.get(0).indices()).containsExactly(1);
-    assertThat(pair.get(1).indices()).containsExactly(2);
+    assertThat(positions(giant.get(0))).containsExactly(0);
+    assertThat(positions(giant.get(1))).containsExactly(1, 2);
+    assertThat(positions(pair.get(0))).containsExactly(1);
+    assertThat(positions(pair.get(1))).containsExactly(2);
   }
 
   @Test
   void density_learnsTheProvidersOwnCountWhenItSaysIt() {
     TokenDensity density = new TokenDensity();
-    Split split = new Split(SMALL, new int[0], density, 0);
-    Batch batch = new Batch(0, new int[] {0, 1}, 300_000);
+    Split split = split(SMALL, density, 0);
+    Batch batch = batch(0, new int[] {150_000, 150_000}, 0, 1);
 
     split.refused(batch, refusal("Requested 1200000 tokens, max 300000 tokens per request"));
 
     assertThat(density.factor()).isEqualTo(4.0);
     assertThat(density.budget(300_000)).isEqualTo(75_000);
     assertThat(density.corrected(80_000)).isEqualTo(320_000);
-    assertThat(split.overCap(new Batch(1, new int[] {0, 1}, 80_000))).isTrue();
-    assertThat(split.overCap(new Batch(1, new int[] {0}, 80_000)))
+    assertThat(split.overCap(batch(1, new int[] {40_000, 40_000}, 0, 1))).isTrue();
+    assertThat(split.overCap(batch(1, new int[] {80_000}, 0)))
         .as("a single input is never halved")
         .isFalse();
   }
@@ -88,10 +127,10 @@ class SplitTest {
   @Test
   void overLong_namesTheInputAndKeepsTheProvidersWords() {
     ModelSpec cohere = ModelRegistry.defaults().get("embed-english-v3.0");
-    Split split = new Split(cohere, new int[] {10, 400}, new TokenDensity(), 2);
+    Split split = split(cohere, new TokenDensity(), 2);
     ProviderException refusal = refusal("text at index 0 has 600 tokens");
 
-    InvalidInputException e = split.overLong(new Batch(5, new int[] {1}, 400), refusal);
+    InvalidInputException e = split.overLong(batch(5, new int[] {10, 400}, 1), refusal);
 
     assertThat(e.index()).isEqualTo(1);
     assertThat(e.getCause()).isSameAs(refusal);

@@ -141,7 +141,8 @@ final class CohereEndpoint extends Endpoint {
       }
     }
     if (limiter.enabled() && draw.kind() == null) {
-      RateLimiter.Outcome o = limiter.acquire("cohere\u0000" + key, total + imageTokens);
+      RateLimiter.Outcome o =
+          limiter.acquire("cohere\u0000" + key, total + imageTokens, items.size());
       if (o.verdict() != RateLimiter.Verdict.OK) {
         throw rateLimited(o);
       }
@@ -282,10 +283,12 @@ final class CohereEndpoint extends Endpoint {
               + UPGRADE);
     }
     String what =
-        o.verdict() == RateLimiter.Verdict.REQUESTS ? " API calls / minute" : " tokens / minute";
+        o.verdict() == RateLimiter.Verdict.REQUESTS
+            ? " API calls / minute"
+            : o.verdict() == RateLimiter.Verdict.INPUTS ? " inputs / minute" : " tokens / minute";
     Reply.Rejection r =
         reject(429, "You are using a Trial key, which is limited to " + o.limit() + what + UPGRADE);
-    r.reply.headers.putAll(retryHeaders(o, false));
+    r.reply.headers.putAll(limiter.retryHeaders(o, false));
     stats.rateLimitHit();
     return r;
   }

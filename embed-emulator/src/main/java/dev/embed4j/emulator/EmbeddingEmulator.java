@@ -50,13 +50,23 @@ import java.util.function.LongSupplier;
  * provider's body shape. Tokens are counted, and billed, with jtokkit's cl100k_base for both
  * providers, times {@link Builder#tokenDensity(double)} if set.
  *
+ * <p><b>The other providers</b> are served each under a path of its own ({@link #baseUrl(String)}):
+ * Azure OpenAI, Voyage AI, Mistral AI, Jina AI, Google Gemini, Ollama and
+ * text-embeddings-inference, each with its limits (inputs and tokens per request, tokens per input,
+ * dimensions), its error bodies for bad input, a rejected key and a request too large, and its
+ * rate-limit answer; see each endpoint class.
+ *
  * <p><b>Vectors</b> are a deterministic function of model, input type and text: see {@link
  * #expectedVector(String, String, String, int)}.
  *
- * <p><b>Limits</b> ({@link Builder#requestsPerMinute}, {@link Builder#tokensPerMinute}) are token
- * buckets per API key and model (OpenAI) or per API key (Cohere), refilled continuously; a request
- * over either limit gets 429 with {@code retry-after} (and for OpenAI {@code retry-after-ms} and
- * the {@code x-ratelimit-*} headers) and consumes nothing.
+ * <p><b>Limits</b> ({@link Builder#requestsPerMinute}, {@link Builder#tokensPerMinute}, {@link
+ * Builder#inputsPerMinute}) are kept per API key and model (OpenAI) or per API key (Cohere), as
+ * token buckets refilled continuously (the default) or as sliding or fixed 60-s windows ({@link
+ * Builder#limiterShape}); a request over any limit gets 429 with {@code retry-after} (and for
+ * OpenAI {@code retry-after-ms} and the {@code x-ratelimit-*} headers) and consumes nothing. The
+ * retry delay can be capped or left out ({@link Builder#maxRetryAfter}, {@link
+ * Builder#retryAfter}), the OpenAI rate-limit headers left out ({@link Builder#rateLimitHeaders});
+ * Cohere never sends them.
  *
  * <p>Thread-safe; requests are served concurrently on a cached thread pool. The server binds the
  * loopback address only. {@link #close()} stops it and interrupts replies in progress.
@@ -90,7 +100,17 @@ public final class EmbeddingEmulator implements AutoCloseable {
             b.shuffleOrder,
             b.ignoreEncodingFormat,
             b.tokenDensity);
-    RateLimiter limiter = new RateLimiter(b.rpm, b.tpm, b.nanoTime);
+    RateLimiter limiter =
+        new RateLimiter(
+            new RateLimiter.Config(
+                b.rpm,
+                b.tpm,
+                b.ipm,
+                b.shape,
+                b.rateLimitHeaders,
+                b.retryAfter,
+                b.maxRetryAfter == null ? -1 : b.maxRetryAfter.toMillis()),
+            b.nanoTime);
     OpenAiEndpoint openAi = new OpenAiEndpoint(config, stats, faults, limiter);
     CohereEndpoint cohere = new CohereEndpoint(config, stats, faults, limiter);
 
@@ -99,6 +119,17 @@ public final class EmbeddingEmulator implements AutoCloseable {
     server.createContext("/", openAi); // anything else: OpenAI's 404 "Invalid URL"
     server.createContext(OpenAiEndpoint.PATH, openAi);
     server.createContext(CohereEndpoint.PATH, cohere);
+    server.createContext(
+        AzureOpenAiEndpoint.PREFIX, new AzureOpenAiEndpoint(config, stats, faults, limiter));
+    server.createContext(VoyageEndpoint.PREFIX, new VoyageEndpoint(config, stats, faults, limiter));
+    server.createContext(
+        MistralEndpoint.PREFIX, new MistralEndpoint(config, stats, faults, limiter));
+    server.createContext(JinaEndpoint.PREFIX, new JinaEndpoint(config, stats, faults, limiter));
+    server.createContext(GeminiEndpoint.PREFIX, new GeminiEndpoint(config, stats, faults, limiter));
+    server.createContext(OllamaEndpoint.PREFIX, new OllamaEndpoint(config, stats, faults, limiter));
+    server.createContext(
+        TeiEndpoint.PREFIX,
+        new TeiEndpoint(config, stats, faults, limiter, b.teiModel, b.teiMaxClientBatchSize));
     AtomicInteger threads = new AtomicInteger();
     executor =
         Executors.newCachedThreadPool(
@@ -150,6 +181,38 @@ public final class EmbeddingEmulator implements AutoCloseable {
    */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * The base URL of one provider's API, for the providers other than OpenAI and Cohere, which the
+   * emulator serves under a path of their own: {@code azure} ({@code /openai/deployments/{model}/
+   * embeddings?api-version=...} and {@code /openai/v1/embeddings}), {@code voyage}, {@code mistral}
+   * and {@code jina} ({@code /v1/embeddings}), {@code gemini} ({@code
+   * /v1beta/models/{model}:batchEmbedContents}), {@code ollama} ({@code /api/embed}) and {@code
+   * tei} ({@code /embed}); {@code openai} and {@code cohere} give {@link #baseUrl()}.
+   *
+   * @throws IllegalArgumentException for a provider the emulator does not serve
+   */
+  public String baseUrl(String provider) {
+    switch (provider) {
+      case "openai":
+      case "cohere":
+        return baseUrl;
+      case "azure":
+      case "voyage":
+      case "mistral":
+      case "jina":
+      case "gemini":
+      case "ollama":
+      case "tei":
+        return baseUrl + "/" + provider;
+      default:
+        throw new IllegalArgumentException(
+            "the emulator serves openai, cohere, azure, voyage, mistral, jina, gemini, ollama and"
+                + " tei, not '"
+                + provider
+                + "'");
+    }
   }
 
   /** The port the server listens on. */
@@ -246,9 +309,9 @@ public final class EmbeddingEmulator implements AutoCloseable {
       String model, String inputType, String text, int dimensions) {
     Models.Spec spec = Models.require(model);
     Objects.requireNonNull(text, "text");
-    if (dimensions < 1 || dimensions > spec.nativeDims()) {
+    if (dimensions < 1 || dimensions > spec.maxDims()) {
       throw new IllegalArgumentException(
-          "dimensions must be in 1.." + spec.nativeDims() + " for " + model + ": " + dimensions);
+          "dimensions must be in 1.." + spec.maxDims() + " for " + model + ": " + dimensions);
     }
     return Vectors.vector(model, inputType, text, dimensions);
   }
@@ -304,6 +367,11 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private Duration latency = Duration.ZERO;
     private long rpm;
     private long tpm;
+    private long ipm;
+    private LimiterShape shape = LimiterShape.TOKEN_BUCKET;
+    private boolean rateLimitHeaders = true;
+    private boolean retryAfter = true;
+    private Duration maxRetryAfter;
     private Set<String> apiKeys = Set.of();
     private Set<String> exhaustedKeys = Set.of();
     private Faults faults = Faults.NONE;
@@ -311,8 +379,35 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private boolean ignoreEncodingFormat;
     private double tokenDensity = 1.0;
     private LongSupplier nanoTime = System::nanoTime;
+    private String teiModel = "BAAI/bge-base-en-v1.5";
+    private int teiMaxClientBatchSize = Models.TEI_MAX_CLIENT_BATCH;
 
     private Builder() {}
+
+    /**
+     * The model the text-embeddings-inference endpoint serves (its requests name none), one of the
+     * TEI models the emulator knows; default {@code BAAI/bge-base-en-v1.5}.
+     */
+    public Builder teiModel(String model) {
+      Models.Spec spec = Models.find(Objects.requireNonNull(model, "teiModel"));
+      if (spec == null || spec.provider() != Models.Provider.TEI) {
+        throw new IllegalArgumentException("not a text-embeddings-inference model: " + model);
+      }
+      this.teiModel = model;
+      return this;
+    }
+
+    /**
+     * The inputs per request the text-embeddings-inference endpoint accepts, as its {@code
+     * --max-client-batch-size}; default 32.
+     */
+    public Builder teiMaxClientBatchSize(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("teiMaxClientBatchSize must be positive: " + max);
+      }
+      this.teiMaxClientBatchSize = max;
+      return this;
+    }
 
     /** The port to bind on 127.0.0.1; 0 (the default) picks a free one. */
     public Builder port(int port) {
@@ -348,6 +443,56 @@ public final class EmbeddingEmulator implements AutoCloseable {
         throw new IllegalArgumentException("tokensPerMinute must not be negative: " + tpm);
       }
       this.tpm = tpm;
+      return this;
+    }
+
+    /**
+     * Inputs (texts) per minute allowed per API key and model, as Cohere counts its embed limit; 0
+     * (the default) means no limit.
+     */
+    public Builder inputsPerMinute(long ipm) {
+      if (ipm < 0) {
+        throw new IllegalArgumentException("inputsPerMinute must not be negative: " + ipm);
+      }
+      this.ipm = ipm;
+      return this;
+    }
+
+    /** How every per-minute limit is counted (default {@link LimiterShape#TOKEN_BUCKET}). */
+    public Builder limiterShape(LimiterShape shape) {
+      this.shape = Objects.requireNonNull(shape, "shape");
+      return this;
+    }
+
+    /**
+     * Whether OpenAI replies carry the {@code
+     * x-ratelimit-{limit,remaining,reset}-{requests,tokens}} headers (default true); Cohere replies
+     * never do.
+     */
+    public Builder rateLimitHeaders(boolean send) {
+      this.rateLimitHeaders = send;
+      return this;
+    }
+
+    /**
+     * Whether a 429 carries {@code retry-after} (and for OpenAI {@code retry-after-ms}); default
+     * true.
+     */
+    public Builder retryAfter(boolean send) {
+      this.retryAfter = send;
+      return this;
+    }
+
+    /**
+     * The longest retry delay a 429 reports, whatever the limit's real wait (as servers that cap
+     * {@code retry-after} at a few seconds do); default: no cap.
+     */
+    public Builder maxRetryAfter(Duration max) {
+      Objects.requireNonNull(max, "max");
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("maxRetryAfter must not be negative: " + max);
+      }
+      this.maxRetryAfter = max;
       return this;
     }
 

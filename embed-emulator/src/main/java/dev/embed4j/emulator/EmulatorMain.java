@@ -26,6 +26,11 @@ public final class EmulatorMain {
           "  --latency-ms N           delay before every reply (default 0)",
           "  --rpm N                  requests per minute per key and model (default: no limit)",
           "  --tpm N                  tokens per minute per key and model (default: no limit)",
+          "  --ipm N                  inputs per minute per key and model (default: no limit)",
+          "  --limiter SHAPE          token-bucket (default), sliding-window or fixed-window",
+          "  --no-rate-limit-headers  OpenAI replies without x-ratelimit-* headers",
+          "  --no-retry-after         429s without retry-after",
+          "  --max-retry-after-ms N   cap on the retry-after a 429 reports",
           "  --api-key KEY            accept only this key (repeatable; default: any key)",
           "  --quota-exhausted-key K  key answered with 429 insufficient_quota (repeatable)",
           "  --fault-5xx R            rate of 500/502/503 replies",
@@ -81,7 +86,9 @@ public final class EmulatorMain {
             + emu.baseUrl()
             + "/v1/embeddings   Cohere: "
             + emu.baseUrl()
-            + "/v2/embed   (stop with Ctrl-C)");
+            + "/v2/embed   Azure, Voyage, Mistral, Jina, Gemini, Ollama, TEI: "
+            + emu.baseUrl()
+            + "/{azure,voyage,mistral,jina,gemini,ollama,tei}   (stop with Ctrl-C)");
     stopped.await();
   }
 
@@ -105,6 +112,12 @@ public final class EmulatorMain {
         case "--ignore-encoding-format":
           b.ignoreEncodingFormat(true);
           continue;
+        case "--no-rate-limit-headers":
+          b.rateLimitHeaders(false);
+          continue;
+        case "--no-retry-after":
+          b.retryAfter(false);
+          continue;
         default:
           break;
       }
@@ -124,6 +137,16 @@ public final class EmulatorMain {
           break;
         case "--tpm":
           b.tokensPerMinute(Long.parseLong(v));
+          break;
+        case "--ipm":
+          b.inputsPerMinute(Long.parseLong(v));
+          break;
+        case "--limiter":
+          b.limiterShape(
+              LimiterShape.valueOf(v.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+          break;
+        case "--max-retry-after-ms":
+          b.maxRetryAfter(Duration.ofMillis(Long.parseLong(v)));
           break;
         case "--api-key":
           keys.add(v);

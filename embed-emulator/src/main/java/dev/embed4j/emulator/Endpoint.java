@@ -7,9 +7,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -238,15 +236,6 @@ abstract class Endpoint implements HttpHandler {
   static String requestId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     return String.format("%016x%016x", r.nextLong(), r.nextLong());
-  }
-
-  static Map<String, String> retryHeaders(RateLimiter.Outcome o, boolean withMs) {
-    Map<String, String> h = new LinkedHashMap<>();
-    if (withMs) {
-      h.put("retry-after-ms", Long.toString(o.retryAfterMs()));
-    }
-    h.put("retry-after", Long.toString((o.retryAfterMs() + 999) / 1000));
-    return h;
   }
 
   static List<String> texts(JsonNode array) {

@@ -165,7 +165,7 @@ final class OpenAiEndpoint extends Endpoint {
     }
     RateLimiter.Outcome limit = null;
     if (limiter.enabled() && draw.kind() == null) {
-      limit = limiter.acquire("openai\u0000" + key + "\u0000" + model, total);
+      limit = limiter.acquire("openai\u0000" + key + "\u0000" + model, total, inputs.size());
       if (limit.verdict() != RateLimiter.Verdict.OK) {
         throw rateLimited(model, limit);
       }
@@ -324,7 +324,7 @@ final class OpenAiEndpoint extends Endpoint {
             requests ? "requests" : "tokens",
             null,
             "rate_limit_exceeded");
-    r.reply.headers.putAll(retryHeaders(o, true));
+    r.reply.headers.putAll(limiter.retryHeaders(o, true));
     r.reply.headers.putAll(o.headers());
     stats.rateLimitHit();
     return r;

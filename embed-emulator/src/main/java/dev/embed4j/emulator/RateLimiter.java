@@ -1,30 +1,49 @@
 package dev.embed4j.emulator;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Requests- and tokens-per-minute limits as two token buckets per key (API key and model family).
- * Each bucket holds at most its per-minute limit, starts full and refills continuously at
- * limit/60s. A request takes one request permit and its token count; when either bucket is short
- * the request is rejected and takes nothing, and the wait until both buckets would hold enough is
- * reported. A limit of 0 disables that bucket.
+ * Requests-, tokens- and inputs-per-minute limits per key (API key and model family), each counted
+ * in one {@link LimiterShape}. A request takes one request, its tokens and its inputs; when any
+ * limit is short the request is rejected and takes nothing, and the wait until all would have
+ * enough is reported. A limit of 0 disables it.
+ *
+ * <p>The retry delay a rejection reports may be capped ({@code maxRetryAfterMs}) or left out, and
+ * the {@code x-ratelimit-*} headers (requests and tokens, as OpenAI sends them; no provider reports
+ * inputs) may be left out, as Cohere does.
  */
 final class RateLimiter {
 
-  private static final double NANOS_PER_MINUTE = 60e9;
+  static final long WINDOW_NANOS = 60_000_000_000L;
 
   enum Verdict {
     OK,
     REQUESTS,
     TOKENS,
+    INPUTS,
     TOO_LARGE
   }
 
+  /** What the limiter was built with; see {@link EmbeddingEmulator.Builder}. */
+  record Config(
+      long rpm,
+      long tpm,
+      long ipm,
+      LimiterShape shape,
+      boolean headers,
+      boolean retryAfter,
+      long maxRetryAfterMs) {
+    Config(long rpm, long tpm) {
+      this(rpm, tpm, 0, LimiterShape.TOKEN_BUCKET, true, true, -1);
+    }
+  }
+
   /**
-   * @param retryAfterMs wait before the request could succeed (0 when OK or TOO_LARGE)
+   * @param retryAfterMs wait before the request could succeed (0 when OK or TOO_LARGE), uncapped
    * @param used the part of the limit that was short, in use (for the 429 message)
    */
   record Outcome(
@@ -35,92 +54,293 @@ final class RateLimiter {
       long retryAfterMs,
       Map<String, String> headers) {}
 
-  private final long rpm;
-  private final long tpm;
+  private final Config config;
   private final LongSupplier nanoTime;
-  private final ConcurrentHashMap<String, Buckets> buckets = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Limits> limits = new ConcurrentHashMap<>();
 
   RateLimiter(long rpm, long tpm, LongSupplier nanoTime) {
-    this.rpm = rpm;
-    this.tpm = tpm;
+    this(new Config(rpm, tpm), nanoTime);
+  }
+
+  RateLimiter(Config config, LongSupplier nanoTime) {
+    this.config = config;
     this.nanoTime = nanoTime;
   }
 
   boolean enabled() {
-    return rpm > 0 || tpm > 0;
+    return config.rpm > 0 || config.tpm > 0 || config.ipm > 0;
   }
 
   Outcome acquire(String key, long tokens) {
-    return buckets.computeIfAbsent(key, k -> new Buckets(nanoTime.getAsLong())).acquire(tokens);
+    return acquire(key, tokens, 0);
   }
 
-  private final class Buckets {
-    private double requests = rpm;
-    private double tokens = tpm;
-    private long last;
+  Outcome acquire(String key, long tokens, long inputs) {
+    return limits.computeIfAbsent(key, k -> new Limits()).acquire(tokens, inputs);
+  }
 
-    Buckets(long now) {
-      last = now;
+  /** {@code retry-after} (and {@code retry-after-ms}) for a rejection, capped or left out. */
+  Map<String, String> retryHeaders(Outcome o, boolean withMs) {
+    Map<String, String> h = new LinkedHashMap<>();
+    if (!config.retryAfter) {
+      return h;
     }
+    long ms =
+        config.maxRetryAfterMs >= 0
+            ? Math.min(o.retryAfterMs(), config.maxRetryAfterMs)
+            : o.retryAfterMs();
+    if (withMs) {
+      h.put("retry-after-ms", Long.toString(ms));
+    }
+    h.put("retry-after", Long.toString((ms + 999) / 1000));
+    return h;
+  }
 
-    synchronized Outcome acquire(long need) {
+  private final class Limits {
+    private final Meter requests = meter(config.rpm);
+    private final Meter tokens = meter(config.tpm);
+    private final Meter inputs = meter(config.ipm);
+
+    synchronized Outcome acquire(long needTokens, long needInputs) {
       long now = nanoTime.getAsLong();
-      double minutes = Math.max(0, now - last) / NANOS_PER_MINUTE;
-      last = Math.max(last, now);
-      requests = Math.min(rpm, requests + minutes * rpm);
-      tokens = Math.min(tpm, tokens + minutes * tpm);
-
-      if (tpm > 0 && need > tpm) {
-        return new Outcome(Verdict.TOO_LARGE, tpm, 0, need, 0, Map.of());
+      if (tokens != null && needTokens > tokens.limit) {
+        return new Outcome(Verdict.TOO_LARGE, tokens.limit, 0, needTokens, 0, Map.of());
       }
-      long waitRequests = rpm > 0 && requests < 1 ? waitMs(1 - requests, rpm) : 0;
-      long waitTokens = tpm > 0 && tokens < need ? waitMs(need - tokens, tpm) : 0;
-      if (waitRequests > 0 || waitTokens > 0) {
-        long wait = Math.max(waitRequests, waitTokens);
-        return waitRequests > 0
-            ? new Outcome(Verdict.REQUESTS, rpm, used(requests, rpm), 1, wait, headers())
-            : new Outcome(Verdict.TOKENS, tpm, used(tokens, tpm), need, wait, headers());
+      if (inputs != null && needInputs > inputs.limit) {
+        return new Outcome(Verdict.TOO_LARGE, inputs.limit, 0, needInputs, 0, Map.of());
       }
-      if (rpm > 0) {
-        requests -= 1;
+      long waitRequests = requests == null ? 0 : requests.waitNanos(now, 1);
+      long waitTokens = tokens == null ? 0 : tokens.waitNanos(now, needTokens);
+      long waitInputs = inputs == null ? 0 : inputs.waitNanos(now, needInputs);
+      long wait = Math.max(waitRequests, Math.max(waitTokens, waitInputs));
+      if (wait > 0) {
+        long ms = toMs(wait);
+        if (waitRequests > 0) {
+          return rejected(Verdict.REQUESTS, requests, now, 1, ms);
+        }
+        return waitTokens > 0
+            ? rejected(Verdict.TOKENS, tokens, now, needTokens, ms)
+            : rejected(Verdict.INPUTS, inputs, now, needInputs, ms);
       }
-      if (tpm > 0) {
-        tokens -= need;
+      if (requests != null) {
+        requests.take(now, 1);
       }
-      return new Outcome(Verdict.OK, 0, 0, need, 0, headers());
+      if (tokens != null) {
+        tokens.take(now, needTokens);
+      }
+      if (inputs != null) {
+        inputs.take(now, needInputs);
+      }
+      return new Outcome(Verdict.OK, 0, 0, needTokens, 0, headers(now));
     }
 
-    private Map<String, String> headers() {
+    private Outcome rejected(Verdict v, Meter m, long now, long need, long ms) {
+      return new Outcome(v, m.limit, m.limit - m.remaining(now), need, ms, headers(now));
+    }
+
+    private Map<String, String> headers(long now) {
       Map<String, String> h = new LinkedHashMap<>();
-      if (rpm > 0) {
-        h.put("x-ratelimit-limit-requests", Long.toString(rpm));
+      if (!config.headers) {
+        return h;
       }
-      if (tpm > 0) {
-        h.put("x-ratelimit-limit-tokens", Long.toString(tpm));
+      if (requests != null) {
+        h.put("x-ratelimit-limit-requests", Long.toString(requests.limit));
       }
-      if (rpm > 0) {
-        h.put("x-ratelimit-remaining-requests", Long.toString((long) Math.floor(requests)));
+      if (tokens != null) {
+        h.put("x-ratelimit-limit-tokens", Long.toString(tokens.limit));
       }
-      if (tpm > 0) {
-        h.put("x-ratelimit-remaining-tokens", Long.toString((long) Math.floor(tokens)));
+      if (requests != null) {
+        h.put("x-ratelimit-remaining-requests", Long.toString(requests.remaining(now)));
       }
-      if (rpm > 0) {
-        h.put("x-ratelimit-reset-requests", goDuration(waitMs(rpm - requests, rpm)));
+      if (tokens != null) {
+        h.put("x-ratelimit-remaining-tokens", Long.toString(tokens.remaining(now)));
       }
-      if (tpm > 0) {
-        h.put("x-ratelimit-reset-tokens", goDuration(waitMs(tpm - tokens, tpm)));
+      if (requests != null) {
+        h.put("x-ratelimit-reset-requests", goDuration(toMs(requests.resetNanos(now))));
+      }
+      if (tokens != null) {
+        h.put("x-ratelimit-reset-tokens", goDuration(toMs(tokens.resetNanos(now))));
       }
       return h;
     }
   }
 
-  private static long used(double level, long limit) {
-    return (long) Math.ceil(limit - level - 1e-9);
+  private Meter meter(long limit) {
+    if (limit <= 0) {
+      return null;
+    }
+    switch (config.shape) {
+      case SLIDING_WINDOW:
+        return new SlidingWindow(limit);
+      case FIXED_WINDOW:
+        return new FixedWindow(limit);
+      default:
+        return new TokenBucket(limit, nanoTime.getAsLong());
+    }
   }
 
-  /** Milliseconds (rounded up) for a bucket refilling at limit/minute to gain {@code deficit}. */
-  static long waitMs(double deficit, long limit) {
-    return deficit <= 0 ? 0 : Math.max(1, (long) Math.ceil(deficit * 60_000.0 / limit - 1e-6));
+  /** One per-minute limit of one key; callers hold the key's lock. */
+  private abstract static class Meter {
+    final long limit;
+
+    Meter(long limit) {
+      this.limit = limit;
+    }
+
+    /** Nanoseconds until {@code need} would fit; 0 if it fits now. */
+    abstract long waitNanos(long now, long need);
+
+    abstract void take(long now, long need);
+
+    /** What could be taken now, rounded down. */
+    abstract long remaining(long now);
+
+    /** Nanoseconds until the whole limit is available again. */
+    abstract long resetNanos(long now);
+  }
+
+  private static final class TokenBucket extends Meter {
+    private double level;
+    private long last;
+
+    TokenBucket(long limit, long now) {
+      super(limit);
+      level = limit;
+      last = now;
+    }
+
+    private void refill(long now) {
+      if (now - last > 0) {
+        level = Math.min(limit, level + (double) (now - last) * limit / WINDOW_NANOS);
+        last = now;
+      }
+    }
+
+    @Override
+    long waitNanos(long now, long need) {
+      refill(now);
+      return level >= need ? 0 : nanosFor(need - level);
+    }
+
+    @Override
+    void take(long now, long need) {
+      refill(now);
+      level -= need;
+    }
+
+    @Override
+    long remaining(long now) {
+      refill(now);
+      return (long) Math.floor(level + 1e-9);
+    }
+
+    @Override
+    long resetNanos(long now) {
+      refill(now);
+      return nanosFor(limit - level);
+    }
+
+    private long nanosFor(double deficit) {
+      return deficit <= 1e-9 ? 0 : (long) Math.ceil(deficit * WINDOW_NANOS / limit);
+    }
+  }
+
+  private static final class SlidingWindow extends Meter {
+    private final ArrayDeque<long[]> counted = new ArrayDeque<>(); // {received at, amount}
+    private long sum;
+
+    SlidingWindow(long limit) {
+      super(limit);
+    }
+
+    private void expire(long now) {
+      while (!counted.isEmpty() && now - counted.peekFirst()[0] >= WINDOW_NANOS) {
+        sum -= counted.pollFirst()[1];
+      }
+    }
+
+    @Override
+    long waitNanos(long now, long need) {
+      expire(now);
+      long freed = limit - sum;
+      if (freed >= need) {
+        return 0;
+      }
+      for (long[] c : counted) {
+        freed += c[1];
+        if (freed >= need) {
+          return c[0] + WINDOW_NANOS - now;
+        }
+      }
+      throw new IllegalStateException("need over the limit: " + need); // checked by the caller
+    }
+
+    @Override
+    void take(long now, long need) {
+      expire(now);
+      counted.addLast(new long[] {now, need});
+      sum += need;
+    }
+
+    @Override
+    long remaining(long now) {
+      expire(now);
+      return limit - sum;
+    }
+
+    @Override
+    long resetNanos(long now) {
+      expire(now);
+      return counted.isEmpty() ? 0 : counted.peekLast()[0] + WINDOW_NANOS - now;
+    }
+  }
+
+  private static final class FixedWindow extends Meter {
+    private boolean started;
+    private long start;
+    private long used;
+
+    FixedWindow(long limit) {
+      super(limit);
+    }
+
+    private void roll(long now) {
+      if (!started) {
+        started = true;
+        start = now;
+      } else if (now - start >= WINDOW_NANOS) {
+        start += (now - start) / WINDOW_NANOS * WINDOW_NANOS;
+        used = 0;
+      }
+    }
+
+    @Override
+    long waitNanos(long now, long need) {
+      roll(now);
+      return limit - used >= need ? 0 : start + WINDOW_NANOS - now;
+    }
+
+    @Override
+    void take(long now, long need) {
+      roll(now);
+      used += need;
+    }
+
+    @Override
+    long remaining(long now) {
+      roll(now);
+      return limit - used;
+    }
+
+    @Override
+    long resetNanos(long now) {
+      roll(now);
+      return used == 0 ? 0 : start + WINDOW_NANOS - now;
+    }
+  }
+
+  private static long toMs(long nanos) {
+    return nanos <= 0 ? 0 : Math.max(1, (nanos + 999_999) / 1_000_000);
   }
 
   /** Formats milliseconds as Go's {@code time.Duration.String()} would: 12ms, 1.2s, 6m0s. */

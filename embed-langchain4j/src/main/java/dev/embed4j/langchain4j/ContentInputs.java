@@ -1,6 +1,6 @@
 package dev.embed4j.langchain4j;
 
-import dev.embed4j.Input;
+import dev.embed4j.EmbedInput;
 import dev.langchain4j.data.image.Image;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.ContentType;
@@ -13,7 +13,7 @@ import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** LangChain4j's text and image contents as Embed4j {@link Input}s, in order. */
+/** LangChain4j's text and image contents as Embed4j {@link EmbedInput}s, in order. */
 final class ContentInputs {
   private ContentInputs() {}
 
@@ -27,14 +27,14 @@ final class ContentInputs {
   }
 
   /** Each input's text and image contents as Embed4j parts, in order. */
-  static List<Input> of(EmbeddingRequest request) {
+  static List<EmbedInput> of(EmbeddingRequest request) {
     List<EmbeddingInput> given = request.inputs();
-    List<Input> inputs = new ArrayList<>(given.size());
+    List<EmbedInput> inputs = new ArrayList<>(given.size());
     for (int i = 0; i < given.size(); i++) {
-      List<Input.Part> parts = new ArrayList<>();
+      List<EmbedInput.Part> parts = new ArrayList<>();
       for (Content content : given.get(i).contents()) {
         if (content instanceof TextContent) {
-          parts.add(new Input.Text(((TextContent) content).text()));
+          parts.add(new EmbedInput.Text(((TextContent) content).text()));
         } else if (content instanceof ImageContent) {
           parts.add(image(((ImageContent) content).image(), i));
         } else {
@@ -42,13 +42,13 @@ final class ContentInputs {
               "Input " + i + " has " + content.type() + " content; Embed4j embeds text and images");
         }
       }
-      inputs.add(Input.of(parts));
+      inputs.add(EmbedInput.of(parts));
     }
     return inputs;
   }
 
   /** A LangChain4j image as bytes: base64 data, or a {@code data:} URI; never fetched by URL. */
-  private static Input.Image image(Image image, int index) {
+  private static EmbedInput.Image image(Image image, int index) {
     String base64 = image.base64Data();
     String mimeType = image.mimeType();
     if (base64 == null && image.url() != null && "data".equals(image.url().getScheme())) {
@@ -74,7 +74,7 @@ final class ContentInputs {
           "Input " + index + " has an image without a MIME type: give one, e.g. image/png.");
     }
     try {
-      return Input.Image.ofBase64(base64, mimeType);
+      return EmbedInput.Image.ofBase64(base64, mimeType);
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(
           "Input " + index + " has an image Embed4j cannot take: " + e.getMessage(), e);

@@ -30,9 +30,15 @@ abstract class EmulatorContract extends AbstractEmbeddingModelIT {
   /** The registry name of the model under test. */
   abstract String modelName();
 
+  /** The emulator's base URL for the model's provider (the prefix of {@code provider:name}). */
+  private String baseUrl() {
+    int colon = modelName().indexOf(':');
+    return emulator.baseUrl(colon < 0 ? "openai" : modelName().substring(0, colon));
+  }
+
   private EmbeddingModel model(String key, List<EmbeddingModelListener> listeners) {
     Embedder embedder =
-        Embedder.builder().model(modelName()).apiKey(key).baseUrl(emulator.baseUrl()).build();
+        Embedder.builder().model(modelName()).apiKey(key).baseUrl(baseUrl()).build();
     built.add(embedder);
     return LangChain4jEmbeddingModel.builder(embedder).listeners(listeners).build();
   }

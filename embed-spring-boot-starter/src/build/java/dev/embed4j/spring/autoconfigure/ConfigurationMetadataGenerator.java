@@ -112,8 +112,9 @@ public final class ConfigurationMetadataGenerator {
               + p.displayName()
               + " API key. Default: the "
               + String.join(" or ", p.keyVariables())
-              + " environment variable. Read by the embedder through Spring's Environment; never"
-              + " logged.");
+              + " environment variable."
+              + (p.keyRequired() ? "" : " Optional: the server is keyless unless it checks one.")
+              + " Read by the embedder through Spring's Environment; never logged.");
       ObjectNode base = replace(properties, p.baseUrlProperty());
       base.put("type", String.class.getName());
       base.put(
@@ -123,8 +124,13 @@ public final class ConfigurationMetadataGenerator {
               + " API's base URL, for a proxy or a compatible server. Plain http is accepted only"
               + " on loopback addresses. Default: the "
               + p.baseUrlVariable()
-              + " environment variable, else the public endpoint.");
-      base.put("defaultValue", p.defaultBaseUrl());
+              + " environment variable, else "
+              + (p.defaultBaseUrl() == null
+                  ? "none: required (your resource's endpoint)."
+                  : p.defaultBaseUrl() + "."));
+      if (p.defaultBaseUrl() != null) {
+        base.put("defaultValue", p.defaultBaseUrl());
+      }
     }
     return BuiltInProvider.values().length;
   }

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The run's tokens and cost are the sums over its successful batches, as the provider billed
- * them; each batch has its own {@link Embed4jBatchEvent}, published before this one. Published
+ * them; each batch has its own {@link Embed4jBatchEvent}, published before this one. What the cache
+ * and dedupe saved (texts not sent, and their tokens and dollars) is on this event. Published
  * synchronously on the thread that ended the run; an exception a listener throws is logged and
  * ignored. Events carry figures, never texts, vectors or the API key.
  *
@@ -39,6 +40,10 @@ import org.jspecify.annotations.Nullable;
  *     quota), over all batches
  * @param duration wall time of the run
  * @param error the error of the first failed batch, or null if the run is complete
+ * @param cacheHits texts whose vector came from the embedder's cache, not sent
+ * @param duplicates texts not sent because an identical text of the run was
+ * @param savedTokens the tokens of {@code cacheHits} and {@code duplicates}, not billed
+ * @param savedCost US dollars for {@code savedTokens} at the model's registry price
  */
 public record Embed4jRunEvent(
     String runId,
@@ -52,7 +57,11 @@ public record Embed4jRunEvent(
     int retries,
     int rateLimited,
     Duration duration,
-    @Nullable Embed4jException error) {
+    @Nullable Embed4jException error,
+    int cacheHits,
+    int duplicates,
+    long savedTokens,
+    BigDecimal savedCost) {
 
   /** Whether every batch succeeded. */
   public boolean complete() {
@@ -75,6 +84,10 @@ public record Embed4jRunEvent(
         run.retries(),
         run.rateLimited(),
         run.duration(),
-        first);
+        first,
+        run.cacheHits(),
+        run.duplicates(),
+        run.savedTokens(),
+        run.savedCost());
   }
 }

@@ -255,6 +255,46 @@ class Embed4jEventsAndMetricsTests {
   }
 
   @Test
+  void duplicatesAreSentOnce_andTheirSavingsAreOnTheRunEventAndTheMeters() {
+    withEmulator()
+        .withConfiguration(
+            AutoConfigurations.of(
+                MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class,
+                SimpleMetricsExportAutoConfiguration.class))
+        .run(
+            context -> {
+              List<Document> documents = new ArrayList<>(documents(10));
+              documents.addAll(documents(10)); // the same ten texts again
+              EmbeddingModel model = context.getBean(EmbeddingModel.class);
+              long before = emulator.stats().tokensBilled();
+              model.embed(documents, null, new TokenCountBatchingStrategy());
+
+              List<Embed4jRunEvent> runs = context.getBean(CostEvents.class).runs;
+              Embed4jRunEvent run = runs.get(runs.size() - 1);
+              long once = run.tokens(); // the ten texts, billed once
+              assertThat(emulator.stats().tokensBilled() - before).isEqualTo(once);
+              assertThat(emulator.stats().inputsEmbedded()).isEqualTo(10);
+              assertThat(run.duplicates()).isEqualTo(10);
+              assertThat(run.cacheHits()).isZero();
+              assertThat(run.savedTokens()).isEqualTo(once);
+              assertThat(run.savedCost())
+                  .isEqualByComparingTo(
+                      new BigDecimal("0.02").multiply(BigDecimal.valueOf(once)).movePointLeft(6));
+              MeterRegistry meters = context.getBean(MeterRegistry.class);
+              assertThat(
+                      meters
+                          .get("embed4j.reused")
+                          .tags("model", MODEL, "source", "duplicate")
+                          .counter()
+                          .count())
+                  .isEqualTo(10.0);
+              assertThat(meters.get("embed4j.saved.tokens").tag("model", MODEL).counter().count())
+                  .isEqualTo((double) once);
+            });
+  }
+
+  @Test
   void withoutAMeterRegistry_noMeterListener() {
     withEmulator()
         .run(

@@ -17,23 +17,23 @@ import java.util.Objects;
  * <pre>{@code
  * byte[] png = Files.readAllBytes(Path.of("figure-3.png"));
  * EmbeddingRun run = embedder.embedInputs(List.of(
- *     Input.image(png, "image/png"),
- *     Input.of(new Input.Text("Figure 3: throughput by batch size"), Input.Image.of(png, "image/png")),
- *     Input.text("a plain passage")));
+ *     EmbedInput.image(png, "image/png"),
+ *     EmbedInput.of(new EmbedInput.Text("Figure 3: throughput by batch size"), EmbedInput.Image.of(png, "image/png")),
+ *     EmbedInput.text("a plain passage")));
  * }</pre>
  *
  * <p>Immutable and thread-safe: the image bytes are copied in and never handed out.
  */
-public final class Input {
+public final class EmbedInput {
   private final List<Part> parts;
 
-  private Input(List<Part> parts) {
+  private EmbedInput(List<Part> parts) {
     this.parts = parts;
   }
 
   /** An input of one text. */
-  public static Input text(String text) {
-    return new Input(List.of(new Text(text)));
+  public static EmbedInput text(String text) {
+    return new EmbedInput(List.of(new Text(text)));
   }
 
   /**
@@ -43,8 +43,8 @@ public final class Input {
    * @param mimeType its type: {@code image/jpeg}, {@code image/png}, {@code image/webp} or {@code
    *     image/gif} for Cohere
    */
-  public static Input image(byte[] data, String mimeType) {
-    return new Input(List.of(Image.of(data, mimeType)));
+  public static EmbedInput image(byte[] data, String mimeType) {
+    return new EmbedInput(List.of(Image.of(data, mimeType)));
   }
 
   /**
@@ -52,7 +52,7 @@ public final class Input {
    *
    * @throws IllegalArgumentException if there are none
    */
-  public static Input of(Part... parts) {
+  public static EmbedInput of(Part... parts) {
     return of(Arrays.asList(parts));
   }
 
@@ -61,7 +61,7 @@ public final class Input {
    *
    * @throws IllegalArgumentException if there are none
    */
-  public static Input of(List<? extends Part> parts) {
+  public static EmbedInput of(List<? extends Part> parts) {
     Objects.requireNonNull(parts, "parts");
     for (int i = 0; i < parts.size(); i++) {
       Objects.requireNonNull(parts.get(i), "parts[" + i + "]");
@@ -69,7 +69,7 @@ public final class Input {
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("An input needs at least one part, text or image");
     }
-    return new Input(List.copyOf(parts));
+    return new EmbedInput(List.copyOf(parts));
   }
 
   /** The parts, in order. */
@@ -94,7 +94,7 @@ public final class Input {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Input && ((Input) o).parts.equals(parts);
+    return o instanceof EmbedInput && ((EmbedInput) o).parts.equals(parts);
   }
 
   @Override
