@@ -9,9 +9,9 @@ import java.util.List;
  * travels alone (the per-input limit is checked before planning).
  *
  * @param tokens the inputs' tokens for the cap (exact, or bounds)
- * @param estimate the inputs' tokens for pacing and budgets (exact, or guesses)
+ * @param exactTokens the part of {@code tokens} that was counted exactly
  */
-record Batch(int id, Input[] inputs, long tokens, long estimate) {
+record Batch(int id, Input[] inputs, long tokens, long exactTokens) {
 
   /** Whether {@code next} still fits in a batch of {@code size} inputs and {@code tokens}. */
   static boolean fits(int size, long tokens, Input next, int maxInputs, long maxTokens) {
@@ -37,12 +37,27 @@ record Batch(int id, Input[] inputs, long tokens, long estimate) {
 
   static Batch of(int id, List<Input> inputs) {
     long tokens = 0;
-    long estimate = 0;
+    long exact = 0;
     for (Input in : inputs) {
       tokens += in.tokens;
-      estimate += in.estimate;
+      exact += in.exact ? in.tokens : 0;
     }
-    return new Batch(id, inputs.toArray(new Input[0]), tokens, estimate);
+    return new Batch(id, inputs.toArray(new Input[0]), tokens, exact);
+  }
+
+  /** The UTF-8 bytes of the inputs whose tokens were only bounded. */
+  long boundedBytes() {
+    return tokens - exactTokens;
+  }
+
+  /** The exact token count of every input, counting those that were only bounded. */
+  long countExactly() {
+    long sum = 0;
+    for (Input in : inputs) {
+      in.countExactly();
+      sum += in.tokens;
+    }
+    return sum;
   }
 
   int size() {

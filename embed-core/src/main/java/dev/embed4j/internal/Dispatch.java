@@ -1,6 +1,5 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.BatchOutcome;
 import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbeddingRun;
@@ -22,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One run in flight, list or stream alike. Up to {@code maxConcurrentRequests} workers each take
  * the next {@link Planner.Step}: its inputs done without a request go straight to the {@link
- * ResultSink}; its batch goes through the attempt loop of {@link #send}: ask the {@link RunControl}
+ * Completion}; its batch goes through the attempt loop of {@link #send}: ask the {@link RunControl}
  * whether the run goes on, acquire a {@link Reservation}, send, then either check the reply and
- * place its vectors (with those of the inputs deduplicated onto them, and into the cache), or
- * release the reservation and follow the {@link RetryPolicy}'s decision. When the last worker has
- * no step left the run is assembled and the future completed.
+ * hand the batch's outcome to the {@link Completion} (which places the vectors, with those of the
+ * inputs deduplicated onto them, and writes the cache), or release the reservation and follow the
+ * {@link RetryPolicy}'s decision. When the last worker has no step left the run is assembled and
+ * the future completed.
  */
 final class Dispatch {
   private static final Logger log = LoggerFactory.getLogger(Dispatch.class);
@@ -39,15 +39,14 @@ final class Dispatch {
       Reservation.Pool pool,
       RetryPolicy policy,
       SharedResources resources,
+      TokenGuess guess,
       TokenDensity density) {}
 
   /** What is particular to one run: its input, where its results go, how it ends. */
   record Plan(
       CostEstimate estimate,
       Planner planner,
-      ResultSink sink,
-      Dedupe dedupe,
-      CacheAccess cache,
+      Completion completion,
       int workers,
       BiFunction<Duration, StopReason, Run> assemble,
       Runnable onEnd) {}
@@ -59,26 +58,18 @@ final class Dispatch {
   private final Plan plan;
   private final RunControl control;
   private final CostBudget budget;
-  private final Tally tally;
   private final Split split; // Split (issue 12): halves of the batches refused as too large
   private final AtomicInteger working = new AtomicInteger();
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
   private final RunFuture future = new RunFuture();
   private final long startNanos = System.nanoTime();
 
-  Dispatch(
-      Context context,
-      String id,
-      RunControl control,
-      Tally tally,
-      BigDecimal alreadySpent,
-      Plan plan) {
+  Dispatch(Context context, String id, RunControl control, BigDecimal alreadySpent, Plan plan) {
     this.context = context;
     this.settings = context.settings();
     this.model = settings.model;
     this.id = id;
     this.control = control;
-    this.tally = tally;
     this.plan = plan;
     this.split = new Split(model, context.density(), plan.planner()::batchId);
     this.budget = settings.maxCost == null ? null : new CostBudget(settings.maxCost, alreadySpent);
@@ -150,7 +141,7 @@ final class Dispatch {
           break;
         }
         if (!step.done().isEmpty()) {
-          reused(step.done());
+          plan.completion().reused(step.done(), new ArrayList<>());
         }
         if (step.batch() != null) {
           sendGuarded(step.batch(), BatchResult.Attempts.NONE);
@@ -206,7 +197,8 @@ final class Dispatch {
     }
     long started = System.nanoTime();
     BatchRequest request = new BatchRequest(batch, settings, control);
-    BigDecimal estimatedCost = model.cost(batch.estimate());
+    long reserved = context.guess().reserve(batch);
+    BigDecimal estimatedCost = model.cost(reserved);
     int sent = carried.sent();
     int retries = carried.retries();
     int rateLimited = carried.rateLimited();
@@ -220,7 +212,7 @@ final class Dispatch {
                   context.pool(),
                   control,
                   budget,
-                  batch.estimate(),
+                  reserved,
                   estimatedCost,
                   wait -> waited(wait, false));
         } catch (InterruptedException e) {
@@ -255,7 +247,9 @@ final class Dispatch {
         failure = ReplyCheck.failure(e, context.provider().id(), model, batch, control);
       }
       if (failure == null) {
-        long tokens = result.tokens() >= 0 ? result.tokens() : batch.estimate();
+        // Without the server's usage, the bill is the tokenizer's exact count.
+        long tokens = result.tokens() >= 0 ? result.tokens() : batch.countExactly();
+        context.guess().billed(batch, tokens);
         // Images (issue 12): image tokens are billed at the model's image rate, counted in tokens.
         BigDecimal cost = model.cost(tokens, result.imageTokens());
         tokens += result.imageTokens();
@@ -346,7 +340,6 @@ final class Dispatch {
     }
   }
 
-  /** Places a batch's vectors, writes them to the cache, and delivers them with their followers. */
   private void succeeded(
       Batch batch,
       List<float[]> vectors,
@@ -355,82 +348,24 @@ final class Dispatch {
       BatchResult.Attempts attempts,
       long started,
       boolean tokensEstimated) {
-    Input[] inputs = batch.inputs();
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i].vector = vectors.get(i);
-    }
-    List<Input> all = new ArrayList<>(List.of(inputs));
-    if (plan.cache() != null) {
-      plan.cache().put(all);
-    }
-    BatchOutcome outcome =
-        BatchResult.succeeded(
-            id,
-            model.id(),
-            batch,
-            vectors,
-            tokens,
-            cost,
-            attempts,
-            since(started),
-            tokensEstimated);
-    tally.ended(outcome);
-    context.listeners().batchSucceeded(outcome);
-    if (plan.dedupe() != null) {
-      List<Input> followers = new ArrayList<>();
-      for (Input in : inputs) {
-        followers.addAll(plan.dedupe().done(in));
-      }
-      if (!followers.isEmpty()) {
-        reused(followers, all);
-        return;
-      }
-    }
-    plan.sink().deliver(all);
+    plan.completion()
+        .succeeded(
+            BatchResult.succeeded(
+                id,
+                model.id(),
+                batch,
+                vectors,
+                tokens,
+                cost,
+                attempts,
+                since(started),
+                tokensEstimated));
   }
 
   private void failed(
       Batch batch, BatchResult.Attempts attempts, long started, Embed4jException error) {
-    List<Input> all = new ArrayList<>(batch.size());
-    for (Input in : batch.inputs()) {
-      in.error = error;
-      all.add(in);
-    }
-    if (plan.dedupe() != null) {
-      for (Input in : batch.inputs()) {
-        all.addAll(plan.dedupe().done(in));
-      }
-    }
-    BatchOutcome outcome =
-        BatchResult.failed(id, model.id(), batch, attempts, since(started), error);
-    tally.ended(outcome);
-    context.listeners().batchFailed(outcome);
-    plan.sink().deliver(all);
-  }
-
-  private void reused(List<Input> done) {
-    reused(done, new ArrayList<>(done.size()));
-  }
-
-  /** Counts what {@code done} saved, tells the listeners, and delivers it after {@code before}. */
-  private void reused(List<Input> done, List<Input> before) {
-    int hits = 0;
-    int dups = 0;
-    long saved = 0;
-    for (Input in : done) {
-      if (in.vector != null) {
-        hits += in.cached ? 1 : 0;
-        dups += in.cached ? 0 : 1;
-        saved += Tokenizers.count(in.sendText);
-      }
-    }
-    if (hits + dups > 0) {
-      BigDecimal dollars = model.cost(saved);
-      tally.reused(hits, dups, saved, dollars);
-      context.listeners().inputsReused(id, model.id(), hits, dups, saved, dollars);
-    }
-    before.addAll(done);
-    plan.sink().deliver(before);
+    plan.completion()
+        .failed(BatchResult.failed(id, model.id(), batch, attempts, since(started), error));
   }
 
   private void finish() {

@@ -1,6 +1,5 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.BatchOutcome;
 import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.EmbedInput;
@@ -23,7 +22,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -77,6 +75,7 @@ public final class Engine {
             resources.pool(settings),
             new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
             resources,
+            new TokenGuess(),
             new TokenDensity()); // Split (issue 12): what this engine's model counts per estimate
     this.cacheKeys = settings.cache == null ? null : new CacheKeys(settings);
   }
@@ -183,8 +182,8 @@ public final class Engine {
     if (contents != null) {
       return startInputs(contents, previous);
     }
-    Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
-    return startList(inputs, List.copyOf(texts), previous, null);
+    AtomicReference<Dispatch> self = new AtomicReference<>();
+    return launch(self, setup().list(nextRunId(), texts, previous, self));
   }
 
   /**
@@ -194,83 +193,8 @@ public final class Engine {
   public CompletableFuture<EmbeddingRun> startInputs(
       List<EmbedInput> inputs, EmbeddingRun previous) {
     checkOpen();
-    Input[] prepared = Inputs.prepare(inputs, settings.model, settings.truncate);
-    List<String> described = new ArrayList<>(prepared.length);
-    for (Input in : prepared) {
-      described.add(in.text);
-    }
-    return startList(prepared, List.copyOf(described), previous, List.copyOf(inputs));
-  }
-
-  /** {@code contents}: the run's {@link EmbedInput}s, or null for a run of texts. */
-  private CompletableFuture<EmbeddingRun> startList(
-      Input[] inputs, List<String> kept, EmbeddingRun previous, List<EmbedInput> contents) {
-    int[] order =
-        previous == null
-            ? allIndices(inputs.length)
-            : previous.failedIndices().stream().mapToInt(Integer::intValue).toArray();
-    String id = nextRunId();
-    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    Tally tally = new Tally(true);
-    ResultSink.InMemory sink = new ResultSink.InMemory(inputs.length);
-    if (previous != null) {
-      for (int i = 0; i < inputs.length; i++) {
-        if (previous.isEmbedded(i)) {
-          sink.vectors[i] = previous.vector(i);
-        }
-      }
-    }
-    Input[] sent = new Input[order.length];
-    long tokens = 0;
-    for (int i = 0; i < order.length; i++) {
-      sent[i] = inputs[order[i]];
-      tokens += sent[i].estimate;
-    }
-    long maxTokens = maxTokensPerRequest();
-    int batches = Batch.count(sent, settings.batch, maxTokens);
-    CacheAccess cache = contents == null ? cache(id) : null;
-    Dedupe dedupe = settings.dedupe && contents == null ? new Dedupe(true) : null;
-    Planner planner =
-        new Planner(
-            Sources.of(inputs, order),
-            dedupe,
-            cache,
-            cache == null ? null : cacheKeys,
-            null,
-            control,
-            settings.batch,
-            maxTokens,
-            true,
-            // Split (issue 12): halves have ids past the planned ones: continue after the highest.
-            previous == null
-                ? 0
-                : previous.batches().stream().mapToInt(BatchOutcome::id).max().orElse(-1) + 1);
     AtomicReference<Dispatch> self = new AtomicReference<>();
-    Dispatch.Plan plan =
-        new Dispatch.Plan(
-            new Estimate(
-                settings.model.id(),
-                inputs.length,
-                batches,
-                tokens,
-                exact() && settings.model.hasExactTokenizer(),
-                settings.model.cost(tokens)),
-            planner,
-            sink,
-            dedupe,
-            cache,
-            Math.min(settings.maxConcurrentRequests, batches),
-            (duration, reason) -> {
-              finished(self.get(), tally);
-              Run run = Run.ofList(id, settings, kept, sink, previous, tally, duration, reason);
-              if (contents != null) {
-                inputRuns.put(run, contents);
-              }
-              return run;
-            },
-            null);
-    BigDecimal spent = previous == null ? BigDecimal.ZERO : previous.cost();
-    return launch(self, new Dispatch(context, id, control, tally, spent, plan));
+    return launch(self, setup().inputs(nextRunId(), inputs, previous, self, inputRuns::put));
   }
 
   /** A stream of {@code items}, started later by {@link Streaming}. */
@@ -289,51 +213,13 @@ public final class Engine {
       boolean ordered,
       int expectedSize) {
     checkOpen();
-    String id = nextRunId();
-    RunControl control = new RunControl(id, settings.runTimeout, context.resources().clock());
-    Tally tally = new Tally(false);
-    int windowSize = 2 * settings.batch * Math.max(1, settings.maxConcurrentRequests);
-    Semaphore window = new Semaphore(windowSize);
     AtomicReference<Dispatch> self = new AtomicReference<>();
-    @SuppressWarnings("unchecked")
-    ResultSink.Streamed out =
-        new ResultSink.Streamed(
-            (EmbeddingSink<Object>) (EmbeddingSink<?>) sink,
-            ordered,
-            window,
-            windowSize,
-            e ->
-                self.get()
-                    .fatal(new Sources.InputFailure("The sink of run " + id + " threw: " + e, e)));
-    CacheAccess cache = cache(id);
-    Dedupe dedupe = settings.dedupe ? new Dedupe(false) : null;
-    Planner planner =
-        new Planner(
-            Sources.of(
-                items, text, Preparation.forStream(settings.model, settings.truncate, exact())),
-            dedupe,
-            cache,
-            cache == null ? null : cacheKeys,
-            window,
-            control,
-            settings.batch,
-            maxTokensPerRequest(),
-            false,
-            0);
-    Dispatch.Plan plan =
-        new Dispatch.Plan(
-            new Estimate(settings.model.id(), expectedSize, 0, 0, false, BigDecimal.ZERO),
-            planner,
-            out,
-            dedupe,
-            cache,
-            settings.maxConcurrentRequests,
-            (duration, reason) -> {
-              finished(self.get(), tally);
-              return Run.ofStream(id, settings, planner.read(), out, tally, duration, reason);
-            },
-            onClose);
-    return launch(self, new Dispatch(context, id, control, tally, BigDecimal.ZERO, plan));
+    return launch(
+        self, setup().stream(nextRunId(), items, text, onClose, sink, ordered, expectedSize, self));
+  }
+
+  private RunSetup setup() {
+    return new RunSetup(context, cacheKeys, maxTokensPerRequest(), this::finished);
   }
 
   private CompletableFuture<EmbeddingRun> launch(AtomicReference<Dispatch> self, Dispatch run) {
@@ -341,15 +227,6 @@ public final class Engine {
     active.add(run);
     run.start();
     return run.future();
-  }
-
-  private CacheAccess cache(String runId) {
-    return settings.cache == null ? null : new CacheAccess(settings.cache, settings.dims, runId);
-  }
-
-  /** Whether every text is counted exactly: a budget needs it; otherwise bounds will do. */
-  private boolean exact() {
-    return settings.maxCost != null;
   }
 
   private String nextRunId() {
@@ -400,14 +277,6 @@ public final class Engine {
     long limiterMax = context.pool().limiter().maxTokensPerRequest();
     // Split (issue 12): planned smaller once the provider showed it counts more than the estimate.
     return context.density().budget(limiterMax > 0 ? Math.min(max, limiterMax) : max);
-  }
-
-  private static int[] allIndices(int n) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    return order;
   }
 
   private void finished(Dispatch run, Tally tally) {
