@@ -18,7 +18,9 @@ import java.util.Objects;
  * byte[] png = Files.readAllBytes(Path.of("figure-3.png"));
  * EmbeddingRun run = embedder.embedInputs(List.of(
  *     EmbedInput.image(png, "image/png"),
- *     EmbedInput.of(new EmbedInput.Text("Figure 3: throughput by batch size"), EmbedInput.Image.of(png, "image/png")),
+ *     EmbedInput.of(
+ *         new EmbedInput.Text("Figure 3: throughput by batch size"),
+ *         EmbedInput.Image.of(png, "image/png")),
  *     EmbedInput.text("a plain passage")));
  * }</pre>
  *
