@@ -85,6 +85,28 @@ public final class Embedder implements AutoCloseable {
   }
 
   /**
+   * Embeds {@link EmbedInput}s, text and images, and waits for the run: one vector per input, in
+   * order, with the batching, concurrency, retries, splitting and cost of {@link #embed(List)};
+   * image tokens are priced at the model's {@link ModelSpec#pricePerMillionImageTokens() image
+   * rate}. The run's {@link EmbeddingRun#texts() texts} are the inputs' {@link
+   * EmbedInput#toString() descriptions}; {@link #retryFailed(EmbeddingRun)} sends the failed inputs
+   * themselves again.
+   *
+   * @throws InvalidInputException if an input is null, blank, too long, or has an image the model
+   *     cannot take (only a model that {@link ModelSpec#acceptsImages() accepts images} embeds
+   *     one); nothing is sent
+   * @throws IllegalStateException if the embedder is closed
+   */
+  public EmbeddingRun embedInputs(List<EmbedInput> inputs) {
+    return Engine.await(engine.startInputs(inputs, null));
+  }
+
+  /** As {@link #embedInputs(List)}, returning at once as {@link #embedAsync(List)} does. */
+  public CompletableFuture<EmbeddingRun> embedInputsAsync(List<EmbedInput> inputs) {
+    return engine.startInputs(inputs, null);
+  }
+
+  /**
    * Embeds only what {@code previous} failed to embed: a run over all its texts, with its vectors,
    * tokens and cost plus the new ones; {@code previous} itself if it was complete.
    *

@@ -164,7 +164,8 @@ public final class ModelRegistry {
      * batchPricePerMillionTokens}, {@code maxInputsPerRequest}, {@code maxTokensPerInput}, {@code
      * maxTokensPerRequest} and {@code tokenizer}; optional {@code qualifiedOnly} (true: found only
      * as {@code provider:name}, for another provider's deployment of a model, such as Azure's of
-     * OpenAI's) and {@code priceAsOf} (the date the price was read, for people; not loaded).
+     * OpenAI's), {@code priceAsOf} (the date the price was read, for people; not loaded) and, for a
+     * model that embeds images, {@code pricePerMillionImageTokens}.
      *
      * @throws IllegalArgumentException naming the entry, if one is not a valid model
      */
@@ -207,6 +208,10 @@ public final class ModelRegistry {
           }
           if (n.has("tokenizer")) {
             b.tokenizer(n.get("tokenizer").asText());
+          }
+          if (n.has("pricePerMillionImageTokens")) {
+            b.pricePerMillionImageTokens(
+                new BigDecimal(n.get("pricePerMillionImageTokens").asText()));
           }
           ModelSpec spec = b.build();
           parsed.add(spec);

@@ -44,6 +44,7 @@ public final class ModelSpec {
   private final int maxTokensPerInput;
   private final int maxTokensPerRequest;
   private final String tokenizer;
+  private final BigDecimal pricePerMillionImageTokens;
 
   private ModelSpec(Builder b) {
     this.provider = b.provider;
@@ -60,6 +61,7 @@ public final class ModelSpec {
     this.maxTokensPerInput = b.maxTokensPerInput;
     this.maxTokensPerRequest = b.maxTokensPerRequest;
     this.tokenizer = b.tokenizer;
+    this.pricePerMillionImageTokens = b.pricePerMillionImageTokens;
   }
 
   /**
@@ -85,6 +87,7 @@ public final class ModelSpec {
     b.maxTokensPerInput = maxTokensPerInput;
     b.maxTokensPerRequest = maxTokensPerRequest;
     b.tokenizer = tokenizer;
+    b.pricePerMillionImageTokens = pricePerMillionImageTokens;
     return b;
   }
 
@@ -167,6 +170,33 @@ public final class ModelSpec {
         .divide(MILLION, MathContext.DECIMAL64);
   }
 
+  /**
+   * Whether the model embeds images, alone or with text in one input ({@link
+   * dev.embed4j.EmbedInput}): the models with an image price, such as Cohere's {@code embed-v4.0}.
+   */
+  public boolean acceptsImages() {
+    return pricePerMillionImageTokens != null;
+  }
+
+  /** US dollars per one million image tokens, or null for a model that takes no images. */
+  public BigDecimal pricePerMillionImageTokens() {
+    return pricePerMillionImageTokens;
+  }
+
+  /**
+   * US dollars for {@code tokens} text tokens and {@code imageTokens} image tokens at this model's
+   * prices.
+   */
+  public BigDecimal cost(long tokens, long imageTokens) {
+    BigDecimal text = cost(tokens);
+    return imageTokens <= 0 || pricePerMillionImageTokens == null
+        ? text
+        : text.add(
+            pricePerMillionImageTokens
+                .multiply(BigDecimal.valueOf(imageTokens))
+                .divide(MILLION, MathContext.DECIMAL64));
+  }
+
   /** The most texts one request may carry. */
   public int maxInputsPerRequest() {
     return maxInputsPerRequest;
@@ -211,7 +241,11 @@ public final class ModelSpec {
         && reducedDimensions.equals(that.reducedDimensions)
         && pricePerMillionTokens.compareTo(that.pricePerMillionTokens) == 0
         && batchPricePerMillionTokens.compareTo(that.batchPricePerMillionTokens) == 0
-        && tokenizer.equals(that.tokenizer);
+        && tokenizer.equals(that.tokenizer)
+        && (pricePerMillionImageTokens == null
+            ? that.pricePerMillionImageTokens == null
+            : that.pricePerMillionImageTokens != null
+                && pricePerMillionImageTokens.compareTo(that.pricePerMillionImageTokens) == 0);
   }
 
   @Override
@@ -223,14 +257,17 @@ public final class ModelSpec {
   public String toString() {
     return String.format(
         "ModelSpec{%s, %d dims, $%s/1M tokens, %d inputs/request, %d tokens/input, %d tokens/request,"
-            + " tokenizer %s}",
+            + " tokenizer %s%s}",
         id(),
         dimensions,
         pricePerMillionTokens.toPlainString(),
         maxInputsPerRequest,
         maxTokensPerInput,
         maxTokensPerRequest,
-        tokenizer);
+        tokenizer,
+        pricePerMillionImageTokens == null
+            ? ""
+            : ", images $" + pricePerMillionImageTokens.toPlainString() + "/1M image tokens");
   }
 
   /** Builds a {@link ModelSpec}; every setter checks its argument at once. */
@@ -246,6 +283,7 @@ public final class ModelSpec {
     private int maxTokensPerInput = 8192;
     private int maxTokensPerRequest = 300_000;
     private String tokenizer = TOKENIZER_ESTIMATE;
+    private BigDecimal pricePerMillionImageTokens;
 
     private Builder(String provider, String name) {
       Objects.requireNonNull(provider, "provider");
@@ -302,6 +340,19 @@ public final class ModelSpec {
             "batchPricePerMillionTokens must not be negative, was " + price);
       }
       this.batchPricePerMillionTokens = price;
+      return this;
+    }
+
+    /**
+     * US dollars per one million image tokens, for a model that embeds images (Cohere {@code
+     * embed-v4.0}: 0.47); null (the default) for a model that takes none.
+     */
+    public Builder pricePerMillionImageTokens(BigDecimal price) {
+      if (price != null && price.signum() < 0) {
+        throw new IllegalArgumentException(
+            "pricePerMillionImageTokens must not be negative, was " + price);
+      }
+      this.pricePerMillionImageTokens = price;
       return this;
     }
 

@@ -25,6 +25,7 @@ public class ProviderException extends Embed4jException {
   private final String requestId;
   private final boolean retryable;
   private final Duration retryAfter;
+  private final boolean requestTooLarge;
 
   ProviderException(Builder b, boolean retryable, String message) {
     super(message, b.cause);
@@ -35,6 +36,7 @@ public class ProviderException extends Embed4jException {
     this.requestId = b.requestId;
     this.retryable = retryable;
     this.retryAfter = b.retryAfter;
+    this.requestTooLarge = b.requestTooLarge;
   }
 
   /**
@@ -85,6 +87,17 @@ public class ProviderException extends Embed4jException {
   }
 
   /**
+   * Whether the provider refused the request for carrying too many tokens or inputs (OpenAI's
+   * {@code max_tokens_per_request} or "maximum context length", HTTP 413, and the like). The engine
+   * never fails a batch for this: it halves the batch and sends the halves, down to single inputs,
+   * and only a single input that is itself too long fails, as an {@link InvalidInputException}
+   * naming its index.
+   */
+  public boolean isRequestTooLarge() {
+    return requestTooLarge;
+  }
+
+  /**
    * Describes a provider failure and creates the exception of the type that tells the engine what
    * to do: the one place where a status and an error code are mapped to rate-limited, key rejected,
    * quota exhausted, retryable or not.
@@ -97,6 +110,7 @@ public class ProviderException extends Embed4jException {
     private String requestId;
     private Duration retryAfter;
     private Boolean retryable;
+    private boolean requestTooLarge;
     private Throwable cause;
 
     private Builder(String provider, String model) {
@@ -137,6 +151,16 @@ public class ProviderException extends Embed4jException {
      */
     public Builder retryable(boolean retryable) {
       this.retryable = retryable;
+      return this;
+    }
+
+    /**
+     * Marks the failure as a request the provider found too large (too many tokens or inputs), so
+     * that the engine splits the batch instead of failing it; see {@link #isRequestTooLarge()}.
+     * Default false.
+     */
+    public Builder requestTooLarge(boolean tooLarge) {
+      this.requestTooLarge = tooLarge;
       return this;
     }
 

@@ -124,7 +124,8 @@ class MoreProvidersEmulatorTest {
 
   /**
    * The registry is told the model takes longer texts than the server does, so the text reaches the
-   * server and its own bad-input answer comes back.
+   * server and its own bad-input answer comes back: a refusal of size, so the pair is split and
+   * only the long input fails, naming its index, with the provider's words as its cause.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
@@ -136,7 +137,7 @@ class MoreProvidersEmulatorTest {
     "gemini:gemini-embedding-001, exceeds the maximum number of tokens allowed (2048)",
     "tei:BAAI/bge-base-en-v1.5, must have less than 512 tokens"
   })
-  void anInputTheServerRejectsFailsItsBatchWithTheProvidersMessageAndNoRetry(
+  void anInputTheServerRejectsFailsAloneWithTheProvidersMessageAndNoRetry(
       String model, String message) {
     ModelSpec spec = ModelRegistry.defaults().get(model);
     ModelSpec looser =
@@ -147,14 +148,20 @@ class MoreProvidersEmulatorTest {
         builder(model, "good-key").model(looser).maxConcurrentRequests(1).build()) {
       EmbeddingRun run = embedder.embed(List.of("short", longText));
 
-      BatchOutcome batch = run.batches().get(0);
-      assertThat(batch.succeeded()).isFalse();
-      assertThat(batch.attempts()).as("a 4xx is not retried").isEqualTo(1);
+      assertThat(run.isEmbedded(0))
+          .as("split off the refused batch, the short text passes")
+          .isTrue();
+      assertThat(run.failedIndices()).containsExactly(1);
+      BatchOutcome batch = run.failedBatches().get(0);
+      assertThat(batch.retries()).as("a refusal of size is not retried").isZero();
       assertThat(batch.error().orElseThrow())
-          .isInstanceOf(ProviderException.class)
-          .hasMessageContaining(message);
-      assertThat(((ProviderException) batch.error().orElseThrow()).isRetryable()).isFalse();
-      assertThat(emulator.stats().requests() - requests).isEqualTo(1);
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("Input 1 is too long for " + spec.id())
+          .hasMessageContaining(message)
+          .hasCauseInstanceOf(ProviderException.class);
+      assertThat(emulator.stats().requests() - requests)
+          .as("the pair refused, then each alone")
+          .isEqualTo(3);
     }
   }
 }

@@ -74,6 +74,36 @@ class ReadmeSnippetsTest {
     }
   }
 
+  @Test
+  void images() {
+    try (EmbeddingEmulator emulator = EmbeddingEmulator.builder().start();
+        Embedder embedder =
+            Embedder.builder()
+                .model("embed-v4.0")
+                .apiKey("k")
+                .baseUrl(emulator.baseUrl())
+                .inputType(InputType.SEARCH_DOCUMENT)
+                .build()) {
+      byte[] png = ImagesEndToEndTest.png(1);
+      // README: Images
+      // png: the bytes of a PNG file, e.g. Files.readAllBytes(path)
+      EmbeddingRun run =
+          embedder.embedInputs(
+              List.of(
+                  EmbedInput.image(png, "image/png"),
+                  EmbedInput.of(
+                      new EmbedInput.Text("Figure 3: throughput by batch size"),
+                      EmbedInput.Image.of(png, "image/png")),
+                  EmbedInput.text("a plain passage")));
+      run.cost(); // text tokens at $0.12, image tokens at $0.47 per 1M
+      // end
+      assertThat(run.isComplete()).isTrue();
+      assertThat(emulator.stats().imageTokensBilled()).isPositive();
+      assertThat(run.tokens())
+          .isEqualTo(emulator.stats().tokensBilled() + emulator.stats().imageTokensBilled());
+    }
+  }
+
   record Chunk(String id, String text) {}
 
   @Test

@@ -3,6 +3,7 @@ package dev.embed4j.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.embed4j.EmbedInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +12,12 @@ import java.util.List;
 import okhttp3.HttpUrl;
 
 /**
- * {@code POST /v2/embed}: {@code input_type} always, {@code output_dimension} only for a reduced
- * dimension, {@code truncate} {@code NONE} unless truncation was asked for ({@code END}), so that
- * an over-long text fails loudly instead of being cut silently. Vectors come back in input order in
- * {@code embeddings.float}; tokens in {@code meta.billed_units.input_tokens}.
+ * {@code POST /v2/embed}: {@code texts}, or {@code inputs} (content parts of text and {@code
+ * image_url} data URIs) for a batch with images; {@code input_type} always, {@code
+ * output_dimension} only for a reduced dimension, {@code truncate} {@code NONE} unless truncation
+ * was asked for ({@code END}), so that an over-long text fails loudly instead of being cut
+ * silently. Vectors come back in input order in {@code embeddings.float}; tokens in {@code
+ * meta.billed_units.input_tokens}, image tokens in {@code image_tokens}.
  */
 final class CohereProvider extends JsonProvider {
   CohereProvider(HttpCall http, HttpUrl base) {
@@ -36,11 +39,15 @@ final class CohereProvider extends JsonProvider {
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", request.model().name());
-      g.writeArrayFieldStart("texts");
-      for (String text : request.texts()) {
-        g.writeString(text);
+      if (request.hasImages()) {
+        writeInputs(g, request.inputs());
+      } else {
+        g.writeArrayFieldStart("texts");
+        for (String text : request.texts()) {
+          g.writeString(text);
+        }
+        g.writeEndArray();
       }
-      g.writeEndArray();
       if (request.inputType() != null) {
         g.writeStringField("input_type", request.inputType().wireName());
       }
@@ -56,9 +63,34 @@ final class CohereProvider extends JsonProvider {
     return out.toByteArray();
   }
 
+  /** {@code inputs: [{content: [{type: text, text}, {type: image_url, image_url: {url}}]}]}. */
+  private static void writeInputs(JsonGenerator g, List<EmbedInput> inputs) throws IOException {
+    g.writeArrayFieldStart("inputs");
+    for (EmbedInput input : inputs) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("content");
+      for (EmbedInput.Part part : input.parts()) {
+        g.writeStartObject();
+        if (part instanceof EmbedInput.Text) {
+          g.writeStringField("type", "text");
+          g.writeStringField("text", ((EmbedInput.Text) part).text());
+        } else {
+          g.writeStringField("type", "image_url");
+          g.writeObjectFieldStart("image_url");
+          g.writeStringField("url", ((EmbedInput.Image) part).dataUri());
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
   static HttpCall.Decoded parse(InputStream in, int dimensions) throws IOException {
     List<float[]> vectors = null;
-    long tokens = -1;
+    long[] tokens = {-1, 0};
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the reply is not a JSON object");
@@ -89,11 +121,13 @@ final class CohereProvider extends JsonProvider {
     if (vectors == null) {
       throw new IOException("the reply has no embeddings.float");
     }
-    return new HttpCall.Decoded(vectors, tokens);
+    // A reply for images alone bills image tokens only.
+    return new HttpCall.Decoded(vectors, tokens[0] < 0 && tokens[1] > 0 ? 0 : tokens[0], tokens[1]);
   }
 
-  private static long billedTokens(JsonParser p) throws IOException {
-    long tokens = -1;
+  /** {@code meta.billed_units}: input tokens (-1 if absent) and image tokens. */
+  private static long[] billedTokens(JsonParser p) throws IOException {
+    long[] tokens = {-1, 0};
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken t = p.nextToken();
@@ -102,7 +136,9 @@ final class CohereProvider extends JsonProvider {
           String unit = p.currentName();
           p.nextToken();
           if ("input_tokens".equals(unit)) {
-            tokens = p.getLongValue();
+            tokens[0] = p.getLongValue();
+          } else if ("image_tokens".equals(unit)) {
+            tokens[1] = p.getLongValue();
           } else {
             p.skipChildren();
           }

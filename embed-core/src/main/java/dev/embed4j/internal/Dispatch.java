@@ -39,7 +39,8 @@ final class Dispatch {
       Reservation.Pool pool,
       RetryPolicy policy,
       SharedResources resources,
-      TokenGuess guess) {}
+      TokenGuess guess,
+      TokenDensity density) {}
 
   /** What is particular to one run: its input, where its results go, how it ends. */
   record Plan(
@@ -57,6 +58,7 @@ final class Dispatch {
   private final Plan plan;
   private final RunControl control;
   private final CostBudget budget;
+  private final Split split; // Split (issue 12): halves of the batches refused as too large
   private final AtomicInteger working = new AtomicInteger();
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
   private final RunFuture future = new RunFuture();
@@ -69,6 +71,7 @@ final class Dispatch {
     this.id = id;
     this.control = control;
     this.plan = plan;
+    this.split = new Split(model, context.density(), plan.planner()::batchId);
     this.budget = settings.maxCost == null ? null : new CostBudget(settings.maxCost, alreadySpent);
   }
 
@@ -128,12 +131,20 @@ final class Dispatch {
   private void work() {
     try {
       Planner.Step step;
-      while ((step = nextStep()) != null) {
+      while (true) {
+        Split.Half half = split.next(); // Split (issue 12): halves first, never behind the planner
+        if (half != null) {
+          sendGuarded(half.batch(), half.carried());
+          continue;
+        }
+        if ((step = nextStep()) == null) {
+          break;
+        }
         if (!step.done().isEmpty()) {
           plan.completion().reused(step.done(), new ArrayList<>());
         }
         if (step.batch() != null) {
-          sendGuarded(step.batch());
+          sendGuarded(step.batch(), BatchResult.Attempts.NONE);
         }
       }
     } catch (RuntimeException | Error e) {
@@ -159,14 +170,14 @@ final class Dispatch {
     }
   }
 
-  private void sendGuarded(Batch batch) {
+  private void sendGuarded(Batch batch, BatchResult.Attempts carried) {
     try {
-      send(batch);
+      send(batch, carried);
     } catch (RuntimeException | Error e) {
       // A bug of ours or of a listener must not leave the batch's inputs undelivered.
       failed(
           batch,
-          BatchResult.Attempts.NONE,
+          carried,
           System.nanoTime(),
           new Embed4jException("Batch " + batch.id() + " failed unexpectedly: " + e, e));
     }
@@ -175,16 +186,22 @@ final class Dispatch {
   /**
    * The attempt loop of one batch. After a failed attempt, the one place that decides what comes
    * next is the {@link RetryPolicy.Decision} below (hook point for splitting a batch that was too
-   * large, or for the rate limiter's correction).
+   * large, or for the rate limiter's correction). {@code carried}: the attempts of the refused
+   * batch this one is the first half of (Split), counted with it.
    */
-  private void send(Batch batch) {
+  private void send(Batch batch, BatchResult.Attempts carried) {
+    // Split (issue 12): over the cap by the model's learned token density, halved before sending.
+    if (split.overCap(batch)) {
+      halve(batch, carried);
+      return;
+    }
     long started = System.nanoTime();
     BatchRequest request = new BatchRequest(batch, settings, control);
     long reserved = context.guess().reserve(batch);
     BigDecimal estimatedCost = model.cost(reserved);
-    int sent = 0;
-    int retries = 0;
-    int rateLimited = 0;
+    int sent = carried.sent();
+    int retries = carried.retries();
+    int rateLimited = carried.rateLimited();
     while (true) {
       Embed4jException stop = control.stopped();
       Reservation reservation = null;
@@ -233,7 +250,9 @@ final class Dispatch {
         // Without the server's usage, the bill is the tokenizer's exact count.
         long tokens = result.tokens() >= 0 ? result.tokens() : batch.countExactly();
         context.guess().billed(batch, tokens);
-        BigDecimal cost = model.cost(tokens);
+        // Images (issue 12): image tokens are billed at the model's image rate, counted in tokens.
+        BigDecimal cost = model.cost(tokens, result.imageTokens());
+        tokens += result.imageTokens();
         reservation.settle(tokens, cost, result.limits());
         if (result.limits().isKnown() && !context.listeners().isEmpty()) { // issue 15 hook
           context.listeners().rateLimitsReported(model.id(), result.limits());
@@ -258,6 +277,16 @@ final class Dispatch {
         // Stopped while this request was under way: report an abort as such, not its echo.
         failed(batch, attempts, started, control.isAbortReason(stopped) ? stopped : failure);
         return;
+      }
+      // Split (issue 12): a batch the provider finds too large is halved, never failed; a single
+      // input it finds too long fails alone, naming its index.
+      if (Split.tooLarge(failure)) {
+        if (batch.size() > 1) {
+          split.refused(batch, failure);
+          halve(batch, attempts);
+          return;
+        }
+        failure = split.overLong(batch, failure);
       }
       RetryPolicy.Decision decision = context.policy().decide(failure, sent);
       if (decision.stopRun() != null) {
@@ -293,6 +322,19 @@ final class Dispatch {
           delay.toMillis());
       control.sleep(delay.toNanos());
     }
+  }
+
+  /** Puts the halves of {@code batch} on the run's queue; they end in its stead (Split). */
+  private void halve(Batch batch, BatchResult.Attempts carried) {
+    List<Batch> halves = split.halve(batch, carried);
+    log.debug(
+        "Run {} batch {} (inputs {}) is too large for {}: split into batches {} and {}",
+        id,
+        batch.id(),
+        batch.describeIndices(),
+        model.id(),
+        halves.get(0).id(),
+        halves.get(1).id());
   }
 
   private void waited(Duration wait, boolean serverRejected) {

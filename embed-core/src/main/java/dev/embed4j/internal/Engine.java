@@ -2,6 +2,7 @@ package dev.embed4j.internal;
 
 import dev.embed4j.CostEstimate;
 import dev.embed4j.Embed4jException;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.EmbedListener;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.EmbeddingSink;
@@ -13,10 +14,12 @@ import dev.embed4j.StopReason;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +46,10 @@ public final class Engine {
   private final AtomicLong totalTokens = new AtomicLong();
   private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
   private final AtomicLong runCounter = new AtomicLong();
+  // Images (issue 12): the inputs of the runs of EmbedInputs, for retryFailed; dropped with the
+  // run.
+  private final Map<EmbeddingRun, List<EmbedInput>> inputRuns =
+      Collections.synchronizedMap(new WeakHashMap<>());
   private final String runPrefix = Long.toString(System.nanoTime() & 0xfffff, 36);
   private volatile boolean closed;
 
@@ -73,7 +80,8 @@ public final class Engine {
             resources.pool(settings),
             new RetryPolicy(settings.maxAttempts, settings.initialBackoff, settings.maxBackoff),
             resources,
-            new TokenGuess());
+            new TokenGuess(),
+            new TokenDensity()); // Split (issue 12): what this engine's model counts per estimate
     this.cacheKeys = settings.cache == null ? null : new CacheKeys(settings);
   }
 
@@ -174,6 +182,11 @@ public final class Engine {
   /** Validates {@code texts} and starts a run; with {@code previous}, only its failed inputs. */
   public CompletableFuture<EmbeddingRun> start(List<String> texts, EmbeddingRun previous) {
     checkOpen();
+    // Images (issue 12): a run of inputs is retried with its inputs, not their descriptions.
+    List<EmbedInput> contents = previous == null ? null : inputRuns.get(previous);
+    if (contents != null) {
+      return startInputs(contents, previous);
+    }
     if (settings.mode == RunMode.BATCH_API) { // Batch API mode: its own runner, same result
       BatchApiRun run = setup().batchApi(nextRunId(), texts, previous, batchRuns::remove);
       batchRuns.add(run);
@@ -182,6 +195,17 @@ public final class Engine {
     }
     AtomicReference<Dispatch> self = new AtomicReference<>();
     return launch(self, setup().list(nextRunId(), texts, previous, self));
+  }
+
+  /**
+   * Validates {@code inputs} (text and images) and starts a run; with {@code previous}, only its
+   * failed inputs. Neither deduplicated nor cached (only texts are, so far).
+   */
+  public CompletableFuture<EmbeddingRun> startInputs(
+      List<EmbedInput> inputs, EmbeddingRun previous) {
+    checkOpen();
+    AtomicReference<Dispatch> self = new AtomicReference<>();
+    return launch(self, setup().inputs(nextRunId(), inputs, previous, self, inputRuns::put));
   }
 
   /** A stream of {@code items}, started later by {@link Streaming}. */
@@ -274,7 +298,8 @@ public final class Engine {
   private long maxTokensPerRequest() {
     long max = settings.model.maxTokensPerRequest();
     long limiterMax = context.pool().limiter().maxTokensPerRequest();
-    return limiterMax > 0 ? Math.min(max, limiterMax) : max;
+    // Split (issue 12): planned smaller once the provider showed it counts more than the estimate.
+    return context.density().budget(limiterMax > 0 ? Math.min(max, limiterMax) : max);
   }
 
   private void finished(Dispatch run, Tally tally) {

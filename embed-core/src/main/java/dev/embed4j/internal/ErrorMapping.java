@@ -6,6 +6,8 @@ import dev.embed4j.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Response;
@@ -136,6 +138,7 @@ final class ErrorMapping {
         .errorCode(code)
         .requestId(requestId)
         .retryAfter(retryAfter)
+        .requestTooLarge(tooLarge(status, code, message))
         .build(text);
   }
 
@@ -164,6 +167,54 @@ final class ErrorMapping {
       d = d.plusNanos(Long.parseLong((m.group(2) + "00000000").substring(0, 9)));
     }
     return d;
+  }
+
+  private static final List<String> TOO_LARGE_CODES =
+      List.of(REQUEST_TOO_LARGE, "context_length_exceeded", "request_too_large");
+
+  /**
+   * Whether a refusal says the request carried too many tokens or inputs, so that smaller requests
+   * would pass: HTTP 413; OpenAI's {@code max_tokens_per_request} (per request) and "maximum
+   * context length" (per input), and a 429 "Request too large for ... tokens per min" (more than a
+   * minute's budget at once); Cohere's "total number of texts must be at most" and an input that
+   * "exceeds the maximum of N tokens", and its caps on the images of a request; one input over the
+   * model's tokens in the words of Voyage, Mistral, Jina, Gemini, Ollama and TEI; the "too many
+   * tokens / inputs", "split into more batches" and "batch size" wordings of the compatible
+   * servers; and whatever a provider's {@link Reading} mapped to {@link #REQUEST_TOO_LARGE} (Azure,
+   * Voyage, Mistral, Jina, Gemini, text-embeddings-inference). A 400 about anything else is not.
+   * The one place that decides {@link dev.embed4j.ProviderException#isRequestTooLarge()}.
+   */
+  static boolean tooLarge(int status, String code, String message) {
+    if (status == 413) {
+      return true;
+    }
+    if (status != 400 && status != 422 && status != 429) {
+      return false;
+    }
+    if (code != null && TOO_LARGE_CODES.contains(code)) {
+      return true;
+    }
+    String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+    if (status == 429) {
+      return m.startsWith("request too large");
+    }
+    return m.contains("maximum context length")
+        || m.contains("tokens per request")
+        || m.contains("too many tokens")
+        || m.contains("too many inputs")
+        || m.contains("split into more batches")
+        || m.contains("total number of texts must be at most")
+        || m.contains("max allowed tokens per submitted batch")
+        || m.contains("batch size")
+        || m.contains("combined size of all images")
+        || m.contains("maximum number of images per call")
+        || m.contains("exceeds the context length") // Ollama: one input over the model's
+        || (m.contains("token")
+            && (m.contains("exceeds the maximum")
+                || m.contains("too long")
+                || m.contains("context length") // Voyage: one input over the model's
+                || m.contains("more than the") // Mistral
+                || m.contains("must have less than"))); // text-embeddings-inference
   }
 
   private static String readErrorBody(ResponseBody body) {

@@ -53,7 +53,11 @@ final class HttpCall {
    * A successful reply's vectors, in the order of the request's texts, and the billed tokens (-1 if
    * not said).
    */
-  record Decoded(List<float[]> vectors, long tokens) {}
+  record Decoded(List<float[]> vectors, long tokens, long imageTokens) {
+    Decoded(List<float[]> vectors, long tokens) {
+      this(vectors, tokens, 0);
+    }
+  }
 
   /** Reads a successful reply's body. */
   @FunctionalInterface
@@ -147,7 +151,10 @@ final class HttpCall {
               ? decoded.tokens()
               : RateLimitHeaders.computeTokens(response.headers());
       return new EmbeddingProvider.Result(
-          decoded.vectors(), tokens, RateLimitHeaders.limits(response.headers()));
+          decoded.vectors(),
+          tokens,
+          RateLimitHeaders.limits(response.headers()),
+          decoded.imageTokens());
     } finally {
       unregister.run();
     }

@@ -31,6 +31,9 @@ final class Input implements EmbeddedItem<Object> {
   boolean cached;
   boolean duplicate;
 
+  /** Images (issue 12): the text and image parts of a run of {@link dev.embed4j.EmbedInput}s. */
+  dev.embed4j.EmbedInput content;
+
   Input(int position, Object item, String text, String sendText, int tokens, int estimate) {
     this.position = position;
     this.item = item;

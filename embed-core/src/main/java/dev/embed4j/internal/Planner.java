@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads a run's input lazily and turns it into {@link Step}s, one at a time for whichever worker is
@@ -39,7 +40,7 @@ final class Planner {
   private final int maxInputs;
   private final long maxTokens;
   private final boolean wholeInput;
-  private int nextBatchId;
+  private final AtomicInteger nextBatchId; // shared with Split (issue 12): halves' ids
   private int read;
   private Input carry;
   private boolean exhausted;
@@ -73,7 +74,12 @@ final class Planner {
     this.maxInputs = maxInputs;
     this.maxTokens = maxTokens;
     this.wholeInput = wholeInput;
-    this.nextBatchId = firstBatchId;
+    this.nextBatchId = new AtomicInteger(firstBatchId);
+  }
+
+  /** A new batch id of this run; lock-free, so a worker may take one while another plans. */
+  int batchId() {
+    return nextBatchId.getAndIncrement();
   }
 
   /** Inputs read so far. */
@@ -193,7 +199,7 @@ final class Planner {
     if (done.isEmpty() && batch.isEmpty()) {
       return carry != null ? next() : null;
     }
-    return new Step(done, batch.isEmpty() ? null : Batch.of(nextBatchId++, batch));
+    return new Step(done, batch.isEmpty() ? null : Batch.of(batchId(), batch));
   }
 
   private static boolean countExactly(List<Input> inputs) {

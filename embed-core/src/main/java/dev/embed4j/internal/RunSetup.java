@@ -1,10 +1,13 @@
 package dev.embed4j.internal;
 
+import dev.embed4j.BatchOutcome;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.EmbeddingSink;
 import dev.embed4j.StopReason;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -48,6 +51,7 @@ final class RunSetup {
       ResultSink.InMemory sink,
       long tokens,
       int batches,
+      int firstBatchId,
       RunControl control,
       Tally tally,
       CacheAccess cache,
@@ -59,9 +63,13 @@ final class RunSetup {
     }
   }
 
-  /** Checks {@code texts} in full and plans the run; with {@code previous}, its failed inputs. */
-  private ListRun prepare(String id, List<String> texts, EmbeddingRun previous) {
-    Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
+  /**
+   * Plans a run over prepared {@code inputs} ({@code kept}: what the run reports as its texts);
+   * with {@code previous}, over the inputs it failed. {@code reusable}: whether dedupe and the
+   * cache may serve them (texts, not images).
+   */
+  private ListRun prepare(
+      String id, Input[] inputs, List<String> kept, EmbeddingRun previous, boolean reusable) {
     int[] order =
         previous == null
             ? IntStream.range(0, inputs.length).toArray()
@@ -83,22 +91,58 @@ final class RunSetup {
     return new ListRun(
         id,
         inputs,
-        List.copyOf(texts),
+        kept,
         order,
         sink,
         tokens,
         Batch.count(sent, settings.batch, maxTokens),
+        // Split (issue 12): halves have ids past the planned ones: continue after the highest.
+        previous == null
+            ? 0
+            : previous.batches().stream().mapToInt(BatchOutcome::id).max().orElse(-1) + 1,
         control(id),
         new Tally(true),
-        cache(id),
-        settings.dedupe ? new Dedupe(true) : null,
+        reusable ? cache(id) : null,
+        settings.dedupe && reusable ? new Dedupe(true) : null,
         previous);
+  }
+
+  private ListRun prepare(String id, List<String> texts, EmbeddingRun previous) {
+    Input[] inputs = Preparation.forList(settings.model, settings.truncate, exact()).all(texts);
+    return prepare(id, inputs, List.copyOf(texts), previous, true);
   }
 
   /** A run over {@code texts}; with {@code previous}, over the inputs it failed. */
   Dispatch list(
       String id, List<String> texts, EmbeddingRun previous, AtomicReference<Dispatch> self) {
-    ListRun run = prepare(id, texts, previous);
+    return dispatch(prepare(id, texts, previous), self, null);
+  }
+
+  /**
+   * Images (issue 12): a run over {@code inputs}, text and images; with {@code previous}, over the
+   * inputs it failed. Neither deduplicated nor cached (their keys are texts); {@code done} gets the
+   * run and its inputs, for a later retry.
+   */
+  Dispatch inputs(
+      String id,
+      List<EmbedInput> inputs,
+      EmbeddingRun previous,
+      AtomicReference<Dispatch> self,
+      BiConsumer<EmbeddingRun, List<EmbedInput>> done) {
+    Input[] prepared = Inputs.prepare(inputs, settings.model, settings.truncate);
+    List<String> described = new ArrayList<>(prepared.length);
+    for (Input in : prepared) {
+      described.add(in.text);
+    }
+    List<EmbedInput> kept = List.copyOf(inputs);
+    return dispatch(
+        prepare(id, prepared, List.copyOf(described), previous, false),
+        self,
+        run -> done.accept(run, kept));
+  }
+
+  /** {@code withInputs}: null for a run of texts, else told of the run of inputs when it ends. */
+  private Dispatch dispatch(ListRun run, AtomicReference<Dispatch> self, Consumer<Run> withInputs) {
     Planner planner =
         new Planner(
             Sources.of(run.inputs(), run.order()),
@@ -110,7 +154,7 @@ final class RunSetup {
             settings.batch,
             maxTokens,
             true,
-            previous == null ? 0 : previous.batches().size());
+            run.firstBatchId());
     Dispatch.Plan plan =
         new Dispatch.Plan(
             new Estimate(
@@ -122,7 +166,7 @@ final class RunSetup {
                 settings.model.cost(run.tokens())),
             planner,
             new Completion(
-                id,
+                run.id(),
                 settings.model,
                 context.listeners(),
                 run.tally(),
@@ -132,11 +176,16 @@ final class RunSetup {
             Math.min(settings.maxConcurrentRequests, run.batches()),
             (duration, reason) -> {
               finished.accept(self.get(), run.tally());
-              return run.assemble(settings, duration, reason);
+              Run done = run.assemble(settings, duration, reason);
+              if (withInputs != null) {
+                withInputs.accept(done);
+              }
+              return done;
             },
             null);
+    EmbeddingRun previous = run.previous();
     BigDecimal spent = previous == null ? BigDecimal.ZERO : previous.cost();
-    return new Dispatch(context, id, run.control(), spent, plan);
+    return new Dispatch(context, run.id(), run.control(), spent, plan);
   }
 
   /**
@@ -154,7 +203,7 @@ final class RunSetup {
         new BatchApiRun.Setup(
             run.inputs(),
             run.order(),
-            previous == null ? 0 : previous.batches().size(),
+            run.firstBatchId(),
             maxTokens,
             run.sink(),
             run.dedupe(),

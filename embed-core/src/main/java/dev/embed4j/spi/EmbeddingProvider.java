@@ -1,6 +1,7 @@
 package dev.embed4j.spi;
 
 import dev.embed4j.AuthenticationException;
+import dev.embed4j.EmbedInput;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.embed4j.ProviderException;
@@ -24,7 +25,9 @@ import java.util.Objects;
  *   <li>{@link ProviderException} for a classified failure (build it with {@link
  *       ProviderException#builder(String, String)}, which decides its type from the status):
  *       retried if {@link ProviderException#isRetryable()}; a {@link RateLimitException} pauses the
- *       whole pool; an {@link AuthenticationException} stops the run;
+ *       whole pool; an {@link AuthenticationException} stops the run; one built with {@link
+ *       ProviderException.Builder#requestTooLarge(boolean) requestTooLarge(true)} (the request had
+ *       too many tokens or inputs) splits the batch in halves instead of failing it;
  *   <li>{@link IOException} for a transport failure, which is retried;
  *   <li>any other runtime exception, which fails the batch without a retry.
  * </ul>
@@ -50,8 +53,32 @@ public interface EmbeddingProvider extends AutoCloseable {
     /** The model. */
     ModelSpec model();
 
-    /** The texts, in the order their vectors must be returned. */
+    /**
+     * The texts, in the order their vectors must be returned. For a run of {@link EmbedInput}s with
+     * images, each input's {@link EmbedInput#toString() description}: read {@link #inputs()}
+     * instead.
+     */
     List<String> texts();
+
+    /**
+     * The inputs, in the order their vectors must be returned: for a run of texts, each text as
+     * {@link EmbedInput#text(String)}; for {@link dev.embed4j.Embedder#embedInputs(List)}, the
+     * inputs with their images. Only a model that {@link ModelSpec#acceptsImages() accepts images}
+     * is ever sent one.
+     */
+    default List<EmbedInput> inputs() {
+      return texts().stream().map(EmbedInput::text).toList();
+    }
+
+    /** Whether any input has an image. */
+    default boolean hasImages() {
+      for (EmbedInput input : inputs()) {
+        if (input.hasImage()) {
+          return true;
+        }
+      }
+      return false;
+    }
 
     /** The requested dimensions; equal to {@code model().dimensions()} for the native ones. */
     int dimensions();
@@ -123,13 +150,21 @@ public interface EmbeddingProvider extends AutoCloseable {
    * The provider's answer to one batch.
    *
    * @param vectors one vector per text, in the order of the request's texts
-   * @param tokens the tokens the provider billed, or -1 if it does not say
+   * @param tokens the (text) tokens the provider billed, or -1 if it does not say
    * @param limits the rate-limit state the provider reported, or {@link Limits#UNKNOWN}
+   * @param imageTokens the image tokens the provider billed (Cohere's {@code image_tokens}), priced
+   *     at the model's {@link ModelSpec#pricePerMillionImageTokens() image rate}; 0 for none
    */
-  record Result(List<float[]> vectors, long tokens, Limits limits) {
+  record Result(List<float[]> vectors, long tokens, Limits limits, long imageTokens) {
     public Result {
       vectors = List.copyOf(vectors);
       limits = limits == null ? Limits.UNKNOWN : limits;
+      imageTokens = Math.max(0, imageTokens);
+    }
+
+    /** A result without image tokens. */
+    public Result(List<float[]> vectors, long tokens, Limits limits) {
+      this(vectors, tokens, limits, 0);
     }
   }
 

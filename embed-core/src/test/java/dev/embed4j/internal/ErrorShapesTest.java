@@ -74,6 +74,7 @@ class ErrorShapesTest {
             "{\"error\":{\"message\":\"Too many inputs. The max number of inputs is 2048.\","
                 + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
     assertThat(tooMany.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(tooMany.isRequestTooLarge()).as("split, not failed").isTrue();
     assertThat(tooMany.isRetryable()).isFalse();
     ProviderException auth =
         map(
@@ -95,11 +96,13 @@ class ErrorShapesTest {
             "{\"detail\":\"Request to model 'voyage-4' failed. The max allowed tokens per"
                 + " submitted batch is 320000. Your batch has 350000 tokens after truncation.\"}");
     assertThat(tokens.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(tokens.isRequestTooLarge()).as("split, not failed").isTrue();
     assertThat(tokens.getMessage())
         .contains("The max allowed tokens per submitted batch is 320000");
     ProviderException texts =
         map(voyage, 400, "{\"detail\":\"The batch size limit is 1000. Your batch size is 1200.\"}");
     assertThat(texts.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(texts.isRequestTooLarge()).as("split, not failed").isTrue();
     ProviderException other =
         map(voyage, 400, "{\"detail\":\"Input cannot contain empty strings or empty lists.\"}");
     assertThat(other.errorCode()).isEmpty();
@@ -117,6 +120,7 @@ class ErrorShapesTest {
             "{\"object\":\"error\",\"message\":\"Too many tokens in batch. Max is 16384 got"
                 + " 20000.\",\"type\":\"invalid_request_prompt\",\"param\":null,\"code\":\"3210\"}");
     assertThat(tokens.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(tokens.isRequestTooLarge()).as("split, not failed").isTrue();
     ProviderException inputs =
         map(
             mistral,
@@ -124,6 +128,7 @@ class ErrorShapesTest {
             "{\"object\":\"error\",\"message\":\"Too many inputs in request, split into more"
                 + " batches.\",\"type\":\"invalid_request_prompt\",\"param\":null,\"code\":\"3210\"}");
     assertThat(inputs.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(inputs.isRequestTooLarge()).as("split, not failed").isTrue();
     assertThat(map(mistral, 401, "{\"message\":\"Unauthorized\",\"request_id\":\"r\"}"))
         .isInstanceOf(AuthenticationException.class)
         .hasMessageContaining("Unauthorized");
@@ -177,6 +182,7 @@ class ErrorShapesTest {
             "{\"error\":{\"code\":400,\"message\":\"* BatchEmbedContentsRequest.requests: at most"
                 + " 100 requests can be in one batch\\n\",\"status\":\"INVALID_ARGUMENT\"}}");
     assertThat(tooMany.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(tooMany.isRequestTooLarge()).as("split, not failed").isTrue();
   }
 
   @Test
@@ -195,6 +201,7 @@ class ErrorShapesTest {
             "{\"error\":\"batch size 40 > maximum allowed batch size 32\","
                 + "\"error_type\":\"validation\"}");
     assertThat(tei.errorCode()).contains(ErrorMapping.REQUEST_TOO_LARGE);
+    assertThat(tei.isRequestTooLarge()).as("split, not failed").isTrue();
     ProviderException overloaded =
         map(
             new TeiProvider(HTTP, BASE),

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** {@code POST /v2/embed} as Cohere serves it (float embeddings of texts only). */
+/**
+ * {@code POST /v2/embed} as Cohere serves it: float embeddings of {@code texts}, {@code images} or
+ * {@code inputs} ({@link CohereContent}), image tokens billed apart.
+ */
 final class CohereEndpoint extends Endpoint {
 
   static final String PATH = "/v2/embed";
   private static final Set<String> INPUT_TYPES =
-      Set.of("search_document", "search_query", "classification", "clustering");
+      Set.of("search_document", "search_query", "classification", "clustering", "image");
   private static final Set<String> EMBEDDING_TYPES =
       Set.of("float", "int8", "uint8", "binary", "ubinary", "base64");
   private static final String UPGRADE =
@@ -61,31 +64,18 @@ final class CohereEndpoint extends Endpoint {
     if (model == null) {
       throw reject(400, "invalid request: model must be provided");
     }
-    JsonNode textsNode = root.get("texts");
-    if (textsNode == null || textsNode.isNull()) {
-      throw reject(
-          400,
-          "invalid request: texts must be provided (images and inputs are not "
-              + "supported by the emulator)");
-    }
-    if (!textsNode.isArray()) {
-      throw reject(400, "invalid request: texts must be an array of strings");
-    }
-    List<String> texts = texts(textsNode);
-    stats.batch(texts.size());
-    if (texts.isEmpty()) {
+    List<CohereContent.Item> items = CohereContent.read(root, this::tokens);
+    stats.batch(items.size());
+    if (items.isEmpty()) {
       throw reject(400, "invalid request: texts must contain at least one text");
     }
-    if (texts.size() > Models.COHERE_MAX_TEXTS) {
+    if (items.size() > Models.COHERE_MAX_TEXTS) {
       throw reject(
           400,
           "invalid request: total number of texts must be at most "
               + Models.COHERE_MAX_TEXTS
               + " - received "
-              + texts.size());
-    }
-    if (texts.contains(null)) {
-      throw reject(400, "invalid request: texts must be an array of strings");
+              + items.size());
     }
     Models.Spec spec = Models.find(model, Models.Provider.COHERE);
     if (spec == null) {
@@ -103,6 +93,7 @@ final class CohereEndpoint extends Endpoint {
     }
     embeddingTypes(root);
     int dims = outputDimension(root, spec);
+    images(items, spec);
     String truncate = text(root, "truncate");
     if (truncate == null) {
       truncate = "END";
@@ -111,14 +102,17 @@ final class CohereEndpoint extends Endpoint {
           400, "invalid request: truncate must be one of NONE, START, END - received " + truncate);
     }
 
-    List<String> embedded = new ArrayList<>(texts.size());
+    List<String> embedded = new ArrayList<>(items.size());
     long total = 0;
+    long imageTokens = 0;
     int max = spec.maxTokensPerInput();
-    for (int i = 0; i < texts.size(); i++) {
-      String t = texts.get(i);
-      int n = Tokenizer.count(t);
+    for (int i = 0; i < items.size(); i++) {
+      CohereContent.Item item = items.get(i);
+      imageTokens += item.imageTokens();
+      String t = item.text();
+      int n = item.textTokens();
       if (n > max) {
-        if ("NONE".equals(truncate)) {
+        if ("NONE".equals(truncate) || t == null) {
           throw reject(
               400,
               "invalid request: text at index "
@@ -132,10 +126,10 @@ final class CohereEndpoint extends Endpoint {
                   + model
                   + "; shorten it or set truncate to START or END");
         }
-        t = Tokenizer.truncate(t, max, "START".equals(truncate));
+        t = truncate(t, max, "START".equals(truncate));
         n = max;
       }
-      embedded.add(t);
+      embedded.add(t != null ? t : item.key());
       total += n;
     }
 
@@ -147,22 +141,57 @@ final class CohereEndpoint extends Endpoint {
       }
     }
     if (limiter.enabled() && draw.kind() == null) {
-      RateLimiter.Outcome o = limiter.acquire("cohere\u0000" + key, total, texts.size());
+      RateLimiter.Outcome o =
+          limiter.acquire("cohere\u0000" + key, total + imageTokens, items.size());
       if (o.verdict() != RateLimiter.Verdict.OK) {
         throw rateLimited(o);
       }
     }
-    Out json = body(texts, embedded, model, inputType, dims, total, draw.kind());
-    return success(json, draw, model, total, texts.size());
+    Out json = body(items, embedded, model, inputType, dims, total, imageTokens, draw.kind());
+    Reply r = success(json, draw, model, total, items.size());
+    if (r.billModel != null) {
+      r.billImageTokens = imageTokens;
+    }
+    return r;
+  }
+
+  /** v3 models: one image per request, 5 MB; embed-v4.0: any number, 20 MB together. */
+  private static void images(List<CohereContent.Item> items, Models.Spec spec) {
+    int images = 0;
+    long bytes = 0;
+    for (CohereContent.Item item : items) {
+      images += item.images();
+      bytes += item.bytes();
+    }
+    boolean v4 = spec.name().startsWith("embed-v4");
+    if (!v4 && images > 1) {
+      throw reject(
+          400,
+          "invalid request: the maximum number of images per call is 1 for model "
+              + spec.name()
+              + " - received "
+              + images);
+    }
+    long cap = v4 ? 20L << 20 : 5L << 20;
+    if (bytes > cap) {
+      throw reject(
+          400,
+          "invalid request: the combined size of all images in the request must be at most "
+              + (cap >> 20)
+              + "MB - received "
+              + bytes
+              + " bytes");
+    }
   }
 
   private Out body(
-      List<String> texts,
+      List<CohereContent.Item> texts,
       List<String> embedded,
       String model,
       String inputType,
       int dims,
       long tokens,
+      long imageTokens,
       Faults.Kind fault) {
     int n = texts.size();
     int items =
@@ -176,15 +205,19 @@ final class CohereEndpoint extends Endpoint {
       out.floats(Vectors.vector(model, inputType, embedded.get(i % n), dims));
     }
     out.raw("]},\"texts\":[");
+    boolean first = true;
     for (int i = 0; i < n; i++) {
-      if (i > 0) {
-        out.raw(',');
+      if (texts.get(i).text() != null) {
+        out.raw(first ? "" : ",").string(texts.get(i).text());
+        first = false;
       }
-      out.string(texts.get(i));
     }
     out.raw("],\"meta\":{\"api_version\":{\"version\":\"2\"},\"billed_units\":{\"input_tokens\":")
-        .number(tokens)
-        .raw("}}}");
+        .number(tokens);
+    if (imageTokens > 0) {
+      out.raw(",\"image_tokens\":").number(imageTokens);
+    }
+    out.raw("}}}");
     return out;
   }
 
@@ -272,7 +305,7 @@ final class CohereEndpoint extends Endpoint {
     }
   }
 
-  private static Reply.Rejection reject(int status, String message) {
+  static Reply.Rejection reject(int status, String message) {
     return new Reply.Rejection(error(status, message));
   }
 

@@ -44,8 +44,12 @@ import java.util.function.LongSupplier;
  * of search_document, search_query, classification, clustering; {@code embedding_types} containing
  * {@code float} (only float embeddings are returned); {@code output_dimension} 256/512/1024/1536
  * for embed-v4.0 only; {@code truncate} NONE, START or END (default END) against 512 tokens per
- * input for the v3 models and 128,000 for embed-v4.0. Errors use each provider's body shape. Tokens
- * are counted, and billed, with jtokkit's cl100k_base for both providers.
+ * input for the v3 models and 128,000 for embed-v4.0; instead of {@code texts}, {@code images}
+ * (data URIs of JPEG, PNG, WebP or GIF) or {@code inputs} (content parts of text and images,
+ * interleaved), one image per request for the v3 models, 20 MB of images for embed-v4.0, image
+ * tokens ({@link #expectedImageTokens}) billed apart in {@code image_tokens}. Errors use each
+ * provider's body shape. Tokens are counted, and billed, with jtokkit's cl100k_base for both
+ * providers, times {@link Builder#tokenDensity(double)} if set.
  *
  * <p><b>The other providers</b> are served each under a path of its own ({@link #baseUrl(String)}):
  * Azure OpenAI, Voyage AI, Mistral AI, Jina AI, Google Gemini, Ollama and
@@ -109,7 +113,8 @@ public final class EmbeddingEmulator implements AutoCloseable {
             b.apiKeys,
             b.exhaustedKeys,
             b.shuffleOrder,
-            b.ignoreEncodingFormat);
+            b.ignoreEncodingFormat,
+            b.tokenDensity);
     RateLimiter limiter =
         new RateLimiter(
             new RateLimiter.Config(
@@ -343,12 +348,45 @@ public final class EmbeddingEmulator implements AutoCloseable {
   }
 
   /**
+   * The vector the emulator returns for a Cohere input of several parts (or of one image), in
+   * {@code inputs} or {@code images}: each part is {@code "text:" + text} or {@code "image_url:" +
+   * dataUri}, in the input's order. An input of one text part has the vector of that text.
+   *
+   * @param dimensions 1 to the model's native dimensions
+   */
+  public static float[] expectedContentVector(
+      String model, String inputType, int dimensions, String... parts) {
+    if (parts.length == 1 && parts[0].startsWith("text:")) {
+      return expectedVector(model, inputType, parts[0].substring(5), dimensions);
+    }
+    return expectedVector(model, inputType, String.join("\u0000", parts), dimensions);
+  }
+
+  /**
+   * The image tokens the emulator bills for an image (Cohere's {@code billed_units.image_tokens}):
+   * one per 163 pixels of a PNG or GIF, whose header gives its size (Cohere: a 512 x 512 image is
+   * about 1,610 tokens), at least 1; 1,610 for another format.
+   */
+  public static int expectedImageTokens(byte[] image) {
+    return CohereContent.imageTokens(Objects.requireNonNull(image, "image"));
+  }
+
+  /**
    * The tokens the emulator counts, and bills, for a text: its length in cl100k_base, special
    * tokens such as {@code <|endoftext|>} read as ordinary text. Cohere inputs over the model's
    * limit are billed at the limit when truncated.
    */
   public static int expectedTokens(String text) {
     return Tokenizer.count(Objects.requireNonNull(text, "text"));
+  }
+
+  /**
+   * The tokens an emulator built with {@link Builder#tokenDensity(double) tokenDensity(density)}
+   * counts, and bills, for a text: its cl100k_base length times {@code density}, rounded up.
+   */
+  public static int expectedTokens(String text, double density) {
+    int n = expectedTokens(text);
+    return density == 1.0 ? n : (int) Math.ceil(n * density);
   }
 
   /**
@@ -370,6 +408,7 @@ public final class EmbeddingEmulator implements AutoCloseable {
     private Faults faults = Faults.NONE;
     private boolean shuffleOrder;
     private boolean ignoreEncodingFormat;
+    private double tokenDensity = 1.0;
     private LongSupplier nanoTime = System::nanoTime;
     private Duration batchValidating = Duration.ofSeconds(1);
     private Duration batchProcessing = Duration.ofSeconds(5);
@@ -602,6 +641,24 @@ public final class EmbeddingEmulator implements AutoCloseable {
      */
     public Builder ignoreEncodingFormat(boolean ignore) {
       this.ignoreEncodingFormat = ignore;
+      return this;
+    }
+
+    /**
+     * How many tokens the emulator counts for each cl100k_base token of a text, rounded up per text
+     * (default 1): above 1 it counts as a denser tokenizer does (Cohere's and Voyage's count more
+     * than cl100k, Voyage's by a reported 3 to 4 times), for the per-input and per-request limits
+     * and for billing alike, so a client that plans its requests with cl100k gets the providers'
+     * real "too many tokens" refusals ({@code max_tokens_per_request}, "maximum context length",
+     * Cohere's per-input limit with {@code truncate} NONE).
+     *
+     * @throws IllegalArgumentException if {@code density} is not in 1..16
+     */
+    public Builder tokenDensity(double density) {
+      if (!(density >= 1 && density <= 16)) {
+        throw new IllegalArgumentException("tokenDensity must be in 1..16: " + density);
+      }
+      this.tokenDensity = density;
       return this;
     }
 

@@ -26,7 +26,8 @@ abstract class Endpoint implements HttpHandler {
       Set<String> apiKeys,
       Set<String> exhaustedKeys,
       boolean shuffleOrder,
-      boolean ignoreEncodingFormat) {}
+      boolean ignoreEncodingFormat,
+      double tokenDensity) {}
 
   private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
   private static final int WRITE_SLICE = 64 * 1024;
@@ -103,6 +104,7 @@ abstract class Endpoint implements HttpHandler {
     stats.status(r.status);
     if (r.billModel != null) {
       stats.bill(r.billModel, r.billTokens, r.billInputs);
+      stats.billImages(r.billImageTokens);
     }
     int length = r.length;
     ex.sendResponseHeaders(r.status, length == 0 ? -1 : length);
@@ -130,6 +132,24 @@ abstract class Endpoint implements HttpHandler {
   }
 
   // ---- helpers for subclasses
+
+  /** The tokens this emulator counts, and bills, for a text: see {@link Builder#tokenDensity}. */
+  int tokens(String text) {
+    return EmbeddingEmulator.expectedTokens(text, config.tokenDensity());
+  }
+
+  /** {@code text} cut to at most {@code max} tokens as {@link #tokens} counts them. */
+  String truncate(String text, int max, boolean fromStart) {
+    if (config.tokenDensity() == 1.0) {
+      return Tokenizer.truncate(text, max, fromStart);
+    }
+    int cl100k = (int) Math.floor(max / config.tokenDensity());
+    String t = Tokenizer.truncate(text, cl100k, fromStart);
+    while (cl100k > 0 && tokens(t) > max) {
+      t = Tokenizer.truncate(text, --cl100k, fromStart);
+    }
+    return t;
+  }
 
   /** Counts a fault and returns the reply to send for it; null when the caller must build it. */
   Reply fault(FaultPlan.Draw draw) {

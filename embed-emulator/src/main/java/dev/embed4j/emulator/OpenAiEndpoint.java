@@ -139,7 +139,7 @@ final class OpenAiEndpoint extends Endpoint {
 
     long total = 0;
     for (String s : inputs) {
-      int n = Tokenizer.count(s);
+      int n = tokens(s);
       if (n > spec.maxTokensPerInput()) {
         throw reject(
             400,

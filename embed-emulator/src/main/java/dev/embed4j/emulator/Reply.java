@@ -24,6 +24,7 @@ final class Reply {
 
   long billTokens;
   int billInputs;
+  long billImageTokens;
 
   Reply(int status, byte[] body) {
     this(status, body, body.length);

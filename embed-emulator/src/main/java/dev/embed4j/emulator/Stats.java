@@ -30,6 +30,7 @@ public final class Stats {
   private final LongAdder rateLimited = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> tokensByModel = new ConcurrentHashMap<>();
   private final LongAdder inputs = new LongAdder();
+  private final LongAdder imageTokens = new LongAdder();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final int[] batchSizes = new int[MAX_BATCH_SIZES];
@@ -125,6 +126,11 @@ public final class Stats {
     return Collections.unmodifiableMap(m);
   }
 
+  /** Image tokens billed (Cohere {@code image_tokens}) on well-formed 200 replies, all models. */
+  public long imageTokensBilled() {
+    return imageTokens.sum();
+  }
+
   /** Inputs embedded in well-formed 200 replies. */
   public long inputsEmbedded() {
     return inputs.sum();
@@ -218,6 +224,7 @@ public final class Stats {
     rateLimited.reset();
     tokensByModel.clear();
     inputs.reset();
+    imageTokens.reset();
     maxInFlight.set(inFlight.get());
     batchTokensByModel.clear();
     batchInputs.reset();
@@ -298,6 +305,10 @@ public final class Stats {
 
   void batchCancelled() {
     batchesCancelled.increment();
+  }
+
+  void billImages(long tokens) {
+    imageTokens.add(tokens);
   }
 
   void batch(int size) {

@@ -10,6 +10,7 @@ import dev.embed4j.EmbeddingRun;
 import dev.embed4j.InputType;
 import dev.embed4j.ModelSpec;
 import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.message.ContentType;
 import dev.langchain4j.exception.InvalidRequestException;
 import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.model.ModelProvider;
@@ -59,6 +60,12 @@ import java.util.concurrent.CompletableFuture;
  * DOCUMENT} {@code search_document}) run on the embedder {@link Embedder#with(String, Integer,
  * InputType)} derives for them, which shares its connections and workers and counts in its totals.
  *
+ * <p><b>Images.</b> For a model that embeds images ({@code embed-v4.0}), an input of {@code
+ * ImageContent}, alone or interleaved with {@code TextContent}, is embedded into one vector through
+ * {@link Embedder#embedInputs(List)}: same order, batching, retries and cost figures as text, image
+ * tokens priced at the model's image rate. The image must be inline (base64 with its MIME type, or
+ * a {@code data:} URI): Embed4j fetches no URL.
+ *
  * <p><b>Errors</b> are LangChain4j exceptions with Embed4j's message and the Embed4j exception as
  * cause: an unknown model is a {@code ModelNotFoundException}; a model of another provider,
  * dimensions the model rejects, a blank or too long input (naming its index) an {@code
@@ -78,6 +85,7 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   private final List<EmbeddingModelListener> listeners;
   private final Set<EmbeddingParameter<?>> supportedParameters;
   private final EmbeddingRequestParameters defaultParameters;
+  private final Set<ContentType> contentTypes;
   private volatile boolean closed;
 
   private LangChain4jEmbeddingModel(Builder b) {
@@ -93,6 +101,10 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
       supported.add(EmbeddingRequestParameters.INPUT_TYPE);
     }
     this.supportedParameters = Set.copyOf(supported);
+    this.contentTypes =
+        model.acceptsImages()
+            ? Set.of(ContentType.TEXT, ContentType.IMAGE)
+            : Set.of(ContentType.TEXT);
     this.defaultParameters =
         EmbeddingRequestParameters.builder()
             .modelName(model.name())
@@ -112,7 +124,11 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   @Override
   public EmbeddingResponse doEmbed(EmbeddingRequest request) {
     try {
-      return response(embedderFor(request.parameters()).embed(texts(request)));
+      Embedder target = embedderFor(request.parameters());
+      return response(
+          ContentInputs.hasImages(request)
+              ? target.embedInputs(ContentInputs.of(request))
+              : target.embed(texts(request)));
     } catch (RuntimeException e) {
       throw Exceptions.toLangChain4j(e);
     }
@@ -122,7 +138,11 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   public CompletableFuture<EmbeddingResponse> doEmbedAsync(EmbeddingRequest request) {
     CompletableFuture<EmbeddingRun> running;
     try {
-      running = embedderFor(request.parameters()).embedAsync(texts(request));
+      Embedder target = embedderFor(request.parameters());
+      running =
+          ContentInputs.hasImages(request)
+              ? target.embedInputsAsync(ContentInputs.of(request))
+              : target.embedAsync(texts(request));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Exceptions.toLangChain4j(e));
     }
@@ -178,6 +198,16 @@ public final class LangChain4jEmbeddingModel implements EmbeddingModel {
   @Override
   public EmbeddingRequestParameters defaultRequestParameters() {
     return defaultParameters;
+  }
+
+  /**
+   * {@code TEXT}, and {@code IMAGE} for a model that {@link ModelSpec#acceptsImages() embeds
+   * images} (Cohere {@code embed-v4.0}): an input of images, or of text and images interleaved, is
+   * embedded into one vector, with the order, retries and cost figures of text.
+   */
+  @Override
+  public Set<ContentType> supportedContentTypes() {
+    return contentTypes;
   }
 
   /** {@code MODEL_NAME}; {@code DIMENSIONS} and {@code INPUT_TYPE} where the model takes them. */

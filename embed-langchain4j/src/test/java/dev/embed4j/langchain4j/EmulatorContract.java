@@ -1,12 +1,20 @@
 package dev.embed4j.langchain4j;
 
 import dev.embed4j.Embedder;
+import dev.embed4j.ModelRegistry;
 import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.common.AbstractEmbeddingModelIT;
 import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -50,10 +58,24 @@ abstract class EmulatorContract extends AbstractEmbeddingModelIT {
     return model("wrong-key", List.of(listener));
   }
 
-  /** Text only: no provider behind Embed4j embeds images. */
+  /** Images (and text with images) for the models that take them: Cohere embed-v4.0. */
   @Override
   protected boolean supportsImageInput() {
-    return false;
+    return ModelRegistry.defaults().get(modelName()).acceptsImages();
+  }
+
+  /** A PNG drawn here: the kit's own fetches a URL, and no test may leave the machine. */
+  @Override
+  protected ImageContent catImage() {
+    BufferedImage image = new BufferedImage(48, 32, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(7, 5, 0xff8800);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "png", png);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ImageContent.from(Base64.getEncoder().encodeToString(png.toByteArray()), "image/png");
   }
 
   @AfterAll
