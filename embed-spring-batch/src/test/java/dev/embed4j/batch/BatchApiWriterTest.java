@@ -1,0 +1,142 @@
+package dev.embed4j.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.embed4j.Embedder;
+import dev.embed4j.RunMode;
+import dev.embed4j.emulator.EmbeddingEmulator;
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+
+/** A chunk-oriented step whose writer's embedder runs in {@link RunMode#BATCH_API}. */
+class BatchApiWriterTest {
+  private static final String MODEL = "text-embedding-3-small";
+  private EmbeddingEmulator emulator;
+  private Embedder embedder;
+  private Jobs jobs;
+
+  @BeforeEach
+  void start() throws Exception {
+    // validating 1 s, processing 5 s, finalizing 1 s of emulated time: 7 ms per job in real time
+    emulator = EmbeddingEmulator.builder().batchTimeScale(1000).start();
+    embedder =
+        Embedder.builder()
+            .model(MODEL)
+            .apiKey("sk-emulator")
+            .baseUrl(emulator.baseUrl())
+            .batchSize(20)
+            .mode(RunMode.BATCH_API)
+            .batchPollInterval(Duration.ofMillis(20))
+            .batchMaxPollInterval(Duration.ofMillis(100))
+            .build();
+    jobs = new Jobs();
+  }
+
+  @AfterEach
+  void stop() {
+    jobs.close();
+    embedder.close();
+    emulator.close();
+  }
+
+  /** Keeps what was added by id, failing if an id is added twice. */
+  static final class RecordingStore extends InMemoryEmbeddingStore<TextSegment> {
+    final ConcurrentHashMap<String, Embedding> byId = new ConcurrentHashMap<>();
+
+    @Override
+    public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
+      super.addAll(ids, embeddings, segments);
+      for (int i = 0; i < ids.size(); i++) {
+        assertThat(byId.put(ids.get(i), embeddings.get(i)))
+            .as("added once: " + ids.get(i))
+            .isNull();
+      }
+    }
+  }
+
+  @Test
+  void eachChunkIsOneBatchApiJob_everyVectorInPlace_billedAndReportedAtTheBatchPrice()
+      throws Exception {
+    List<TextSegment> segments =
+        IntStream.range(0, 300)
+            .mapToObj(
+                i ->
+                    TextSegment.from(
+                        "Backfill segment " + i + " about invoices and their due dates.",
+                        Metadata.from("id", "b" + i)))
+            .toList();
+    long expectedTokens =
+        segments.stream().mapToLong(s -> EmbeddingEmulator.expectedTokens(s.text())).sum();
+    RecordingStore store = new RecordingStore();
+    EmbeddingStoreItemWriter writer = new EmbeddingStoreItemWriter(embedder, store);
+    Step step =
+        new StepBuilder("embed", jobs.repository)
+            .<TextSegment, TextSegment>chunk(100)
+            .transactionManager(jobs.transactionManager)
+            .reader(new Jobs.ListReader<>(segments))
+            .writer(writer)
+            .listener(writer)
+            .build();
+    Job job =
+        new JobBuilder("backfill", jobs.repository)
+            .start(step)
+            .listener(Embed4jBatch.jobListener())
+            .build();
+
+    JobExecution run =
+        jobs.operator.start(
+            job, new JobParametersBuilder().addString("input", "invoices").toJobParameters());
+
+    assertThat(run.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+    // Every segment in the store at its own text's vector.
+    assertThat(store.byId).hasSize(300);
+    for (TextSegment s : segments) {
+      assertThat(store.byId.get(writer.id(s)).vector())
+          .as(writer.id(s))
+          .containsExactly(EmbeddingEmulator.expectedVector(MODEL, null, s.text(), 1536));
+    }
+    // One Batch API job per chunk (5 lines of 20 texts each), nothing through /v1/embeddings.
+    assertThat(emulator.stats().filesUploaded()).isEqualTo(3);
+    assertThat(emulator.stats().batchesCreated()).isEqualTo(3);
+    assertThat(emulator.stats().batchInputsEmbedded()).isEqualTo(300);
+    assertThat(emulator.stats().tokensBilled()).isZero();
+    assertThat(emulator.stats().batchTokensBilled()).isEqualTo(expectedTokens);
+    // The step reports what the Batch API billed: half the realtime price.
+    BigDecimal billed = emulator.stats().batchDollarsBilled();
+    BigDecimal realtime = embedder.model().cost(expectedTokens);
+    assertThat(billed).isEqualByComparingTo(realtime.divide(BigDecimal.valueOf(2)));
+    assertThat(billed).isEqualByComparingTo(embedder.model().batchCost(expectedTokens));
+    StepExecution s = run.getStepExecutions().iterator().next();
+    assertThat(s.getExecutionContext().getLong(Embed4jBatch.TOKENS)).isEqualTo(expectedTokens);
+    assertThat(new BigDecimal(s.getExecutionContext().getString(Embed4jBatch.COST)))
+        .isEqualByComparingTo(billed);
+    assertThat(s.getExecutionContext().getLong(Embed4jBatch.TEXTS)).isEqualTo(300);
+    assertThat(s.getExitStatus().getExitDescription())
+        .contains(
+            "embedded 300 texts | "
+                + expectedTokens
+                + " tokens | $"
+                + billed.setScale(6, RoundingMode.HALF_UP).toPlainString());
+    assertThat(new BigDecimal(run.getExecutionContext().getString(Embed4jBatch.COST)))
+        .isEqualByComparingTo(billed);
+  }
+}
