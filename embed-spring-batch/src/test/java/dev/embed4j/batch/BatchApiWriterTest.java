@@ -3,6 +3,7 @@ package dev.embed4j.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.embed4j.Embedder;
+import dev.embed4j.InvalidInputException;
 import dev.embed4j.RunMode;
 import dev.embed4j.emulator.EmbeddingEmulator;
 import dev.langchain4j.data.document.Metadata;
@@ -30,6 +31,10 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 /** A chunk-oriented step whose writer's embedder runs in {@link RunMode#BATCH_API}. */
 class BatchApiWriterTest {
   private static final String MODEL = "text-embedding-3-small";
+
+  /** Over the model's 8191 tokens per input: refused before anything is sent. */
+  private static final String TOO_LONG = "ledger ".repeat(9000);
+
   private EmbeddingEmulator emulator;
   private Embedder embedder;
   private Jobs jobs;
@@ -138,5 +143,60 @@ class BatchApiWriterTest {
                 + billed.setScale(6, RoundingMode.HALF_UP).toPlainString());
     assertThat(new BigDecimal(run.getExecutionContext().getString(Embed4jBatch.COST)))
         .isEqualByComparingTo(billed);
+  }
+
+  @Test
+  void aChunkWithAnInvalidTextIsScannedWithOneJobForItsValidTexts() throws Exception {
+    List<TextSegment> segments =
+        IntStream.range(0, 100)
+            .mapToObj(
+                i ->
+                    TextSegment.from(
+                        i == 57 ? TOO_LONG : "Ledger line " + i + ".",
+                        Metadata.from("id", "b" + i)))
+            .toList();
+    long expectedTokens =
+        segments.stream()
+            .filter(s -> !s.text().equals(TOO_LONG))
+            .mapToLong(s -> EmbeddingEmulator.expectedTokens(s.text()))
+            .sum();
+    RecordingStore store = new RecordingStore();
+    EmbeddingStoreItemWriter writer = new EmbeddingStoreItemWriter(embedder, store);
+    Step step =
+        new StepBuilder("embed", jobs.repository)
+            .<TextSegment, TextSegment>chunk(50)
+            .transactionManager(jobs.transactionManager)
+            .reader(new Jobs.ListReader<>(segments))
+            .writer(writer)
+            .listener(writer)
+            .faultTolerant()
+            .skip(InvalidInputException.class)
+            .skipLimit(5)
+            .skipListener(writer)
+            .build();
+    Job job = new JobBuilder("ledger", jobs.repository).start(step).build();
+
+    JobExecution run = jobs.operator.start(job, new JobParametersBuilder().toJobParameters());
+
+    assertThat(run.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+    StepExecution s = run.getStepExecutions().iterator().next();
+    assertThat(s.getWriteSkipCount()).isEqualTo(1);
+    assertThat(s.getExecutionContext().get(Embed4jBatch.SKIPPED_IDS)).isEqualTo(List.of("b57"));
+    assertThat(store.byId).hasSize(99).doesNotContainKey("b57");
+    for (TextSegment t : segments) {
+      if (!t.text().equals(TOO_LONG)) {
+        assertThat(store.byId.get(writer.id(t)).vector())
+            .as(writer.id(t))
+            .containsExactly(EmbeddingEmulator.expectedVector(MODEL, null, t.text(), 1536));
+      }
+    }
+    // Spring Batch scans the refused chunk item by item: its 49 valid texts went into one job,
+    // not one job each, and every token was billed once, at the batch price.
+    assertThat(emulator.stats().batchesCreated()).isEqualTo(2);
+    assertThat(emulator.stats().batchTokensBilled()).isEqualTo(expectedTokens);
+    assertThat(emulator.stats().tokensBilled()).isZero();
+    assertThat(s.getExecutionContext().getLong(Embed4jBatch.TOKENS)).isEqualTo(expectedTokens);
+    assertThat(new BigDecimal(s.getExecutionContext().getString(Embed4jBatch.COST)))
+        .isEqualByComparingTo(emulator.stats().batchDollarsBilled());
   }
 }
