@@ -32,7 +32,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 class BatchApiWriterTest {
   private static final String MODEL = "text-embedding-3-small";
 
-  /** Over the model's 8191 tokens per input: refused before anything is sent. */
+  /** Over the model's 8192 tokens per input: refused before anything is sent. */
   private static final String TOO_LONG = "ledger ".repeat(9000);
 
   private EmbeddingEmulator emulator;
