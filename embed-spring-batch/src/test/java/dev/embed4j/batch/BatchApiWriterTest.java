@@ -12,13 +12,17 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -198,5 +202,85 @@ class BatchApiWriterTest {
     assertThat(s.getExecutionContext().getLong(Embed4jBatch.TOKENS)).isEqualTo(expectedTokens);
     assertThat(new BigDecimal(s.getExecutionContext().getString(Embed4jBatch.COST)))
         .isEqualByComparingTo(emulator.stats().batchDollarsBilled());
+  }
+
+  @Test
+  void aStepRestartedAfterItsEmbedderWentAwayCollectsTheJobAlreadySubmitted(@TempDir Path state)
+      throws Exception {
+    // Jobs take 2 s in real time: long enough to lose the first embedder while one waits.
+    EmbeddingEmulator slow =
+        EmbeddingEmulator.builder()
+            .batchTimes(Duration.ofSeconds(1), Duration.ofSeconds(2000), Duration.ofSeconds(1))
+            .batchTimeScale(1000)
+            .start();
+    Embedder.Builder builder =
+        Embedder.builder()
+            .model(MODEL)
+            .apiKey("sk-emulator")
+            .baseUrl(slow.baseUrl())
+            .batchSize(20)
+            .mode(RunMode.BATCH_API)
+            .batchStateDirectory(state)
+            .batchPollInterval(Duration.ofMillis(20))
+            .batchMaxPollInterval(Duration.ofMillis(100));
+    List<TextSegment> segments =
+        IntStream.range(0, 100)
+            .mapToObj(
+                i -> TextSegment.from("Archive page " + i + ".", Metadata.from("id", "a" + i)))
+            .toList();
+    long expectedTokens =
+        segments.stream().mapToLong(s -> EmbeddingEmulator.expectedTokens(s.text())).sum();
+    RecordingStore store = new RecordingStore();
+    var parameters = new JobParametersBuilder().addString("input", "archive").toJobParameters();
+    try (slow) {
+      Embedder first = builder.build();
+      Thread shutdown =
+          new Thread(
+              () -> {
+                while (slow.stats().batchesCreated() == 0) {
+                  LockSupport.parkNanos(5_000_000);
+                }
+                first.close(); // as a JVM shutdown would: the job keeps running, its state stays
+              });
+      shutdown.start();
+      JobExecution failed =
+          jobs.operator.start(
+              archiveJob(new EmbeddingStoreItemWriter(first, store), segments), parameters);
+      shutdown.join();
+      assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+      assertThat(store.byId).isEmpty();
+      assertThat(Files.list(state)).hasSize(1);
+
+      try (Embedder second = builder.build()) {
+        EmbeddingStoreItemWriter writer = new EmbeddingStoreItemWriter(second, store);
+        JobExecution restarted = jobs.operator.start(archiveJob(writer, segments), parameters);
+
+        assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(restarted.getJobInstanceId()).isEqualTo(failed.getJobInstanceId());
+        assertThat(store.byId).hasSize(100);
+        for (TextSegment t : segments) {
+          assertThat(store.byId.get(writer.id(t)).vector())
+              .as(writer.id(t))
+              .containsExactly(EmbeddingEmulator.expectedVector(MODEL, null, t.text(), 1536));
+        }
+      }
+      // The restart collected the job the first embedder submitted: nothing uploaded or paid twice.
+      assertThat(slow.stats().filesUploaded()).isEqualTo(1);
+      assertThat(slow.stats().batchesCreated()).isEqualTo(1);
+      assertThat(slow.stats().batchTokensBilled()).isEqualTo(expectedTokens);
+      assertThat(Files.list(state)).isEmpty();
+    }
+  }
+
+  private Job archiveJob(EmbeddingStoreItemWriter writer, List<TextSegment> segments) {
+    Step step =
+        new StepBuilder("embed", jobs.repository)
+            .<TextSegment, TextSegment>chunk(100)
+            .transactionManager(jobs.transactionManager)
+            .reader(new Jobs.ListReader<>(segments))
+            .writer(writer)
+            .listener(writer)
+            .build();
+    return new JobBuilder("archive", jobs.repository).start(step).build();
   }
 }
