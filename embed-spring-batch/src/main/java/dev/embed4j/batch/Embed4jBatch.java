@@ -37,6 +37,18 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  *     .build();
  * }</pre>
  *
+ * <p><b>Batch API mode.</b> With an embedder built with {@code mode(RunMode.BATCH_API)} each chunk
+ * becomes one OpenAI Batch API job (several only past 50,000 texts or the enqueued-token limit),
+ * billed at the batch price (half the realtime one; {@link #COST} is what the jobs billed), and the
+ * step waits for it inside the chunk's transaction: minutes to hours, up to the 24-hour window,
+ * mostly whatever the chunk's size. So use big chunks (thousands to tens of thousands of items),
+ * and a partitioned step (partitions on a task executor) to have several jobs under way; set no
+ * transaction timeout shorter than a job (Spring Batch sets none by default), nor a database
+ * timeout on idle transactions; a {@code stop} takes effect after the chunk's job. With {@code
+ * batchStateDirectory}, a restart of a step whose JVM died while waiting collects the job it
+ * submitted, provided the reader hands over the same chunk. Worth it for backfills that can wait a
+ * day; not for small incremental loads, whose jobs cost little and still take their turnaround.
+ *
  * <p>{@link #jobListener()} sums every step's figures into the job's execution context (same keys)
  * and exit description, for partitioned jobs too (the workers' step executions are the job's).
  */
