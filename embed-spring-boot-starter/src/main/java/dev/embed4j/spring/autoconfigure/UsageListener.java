@@ -46,11 +46,8 @@ final class UsageListener implements EmbedListener {
     usage(model).limits(limits, clock.instant());
   }
 
-  /**
-   * Texts answered from the cache or as duplicates, with the tokens and dollars that saved. The
-   * signature of {@code EmbedListener.inputsReused} of the streaming engine: it overrides that
-   * callback once core declares it (then add {@code @Override}).
-   */
+  /** Texts answered from the cache or as duplicates, with the tokens and dollars that saved. */
+  @Override
   public void inputsReused(
       String runId,
       String model,

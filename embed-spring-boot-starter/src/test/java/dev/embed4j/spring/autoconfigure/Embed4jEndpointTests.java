@@ -6,7 +6,6 @@ import dev.embed4j.Embedder;
 import dev.embed4j.EmbeddingRun;
 import dev.embed4j.emulator.EmbeddingEmulator;
 import dev.embed4j.emulator.Faults;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -94,18 +93,35 @@ class Embed4jEndpointTests {
   }
 
   @Test
-  void cacheHitsAndSavings_areAddedPerModel() {
-    UsageListener usage = new UsageListener(java.time.Clock.systemUTC());
-    usage.inputsReused(
-        "r1", "openai:text-embedding-3-small", 7, 2, 900, new BigDecimal("0.000018"));
-    usage.inputsReused(
-        "r2", "openai:text-embedding-3-small", 3, 0, 100, new BigDecimal("0.000002"));
-    Embed4jEndpoint.ModelReport model =
-        new Embed4jEndpoint(usage).model("openai:text-embedding-3-small");
-    assertThat(model.cacheHits()).isEqualTo(10);
-    assertThat(model.duplicates()).isEqualTo(2);
-    assertThat(model.savedTokens()).isEqualTo(1000);
-    assertThat(model.savedCost()).isEqualByComparingTo("0.00002");
+  void cacheHitsDuplicatesAndSavings_ofRealRunsThroughTheMemoryCache() {
+    contextRunner
+        .withPropertyValues(
+            "management.endpoints.web.exposure.include=embed4j", "embed4j.cache.type=memory")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              Embedder embedder = context.getBean(Embedder.class);
+              List<String> texts = new ArrayList<>();
+              for (int i = 0; i < 20; i++) {
+                texts.add("cached text number " + (i % 10)); // each text twice
+              }
+              EmbeddingRun first = embedder.embed(texts);
+              EmbeddingRun second = embedder.embed(texts.subList(0, 10));
+
+              Embed4jEndpoint.ModelReport model =
+                  context.getBean(Embed4jEndpoint.class).model("openai:text-embedding-3-small");
+              assertThat(first.duplicates()).isEqualTo(10);
+              assertThat(second.cacheHits()).isEqualTo(10);
+              assertThat(second.tokens()).isZero();
+              assertThat(model.duplicates()).isEqualTo(first.duplicates() + second.duplicates());
+              assertThat(model.cacheHits()).isEqualTo(first.cacheHits() + second.cacheHits());
+              assertThat(model.savedTokens())
+                  .isPositive()
+                  .isEqualTo(first.savedTokens() + second.savedTokens());
+              assertThat(model.savedCost())
+                  .isEqualByComparingTo(first.savedCost().add(second.savedCost()));
+              assertThat(model.tokens()).isEqualTo(first.tokens());
+            });
   }
 
   @Test
