@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import okhttp3.HttpUrl;
@@ -64,7 +63,8 @@ final class BatchApiRun {
   private final BatchApiClient client;
   private final Deque<List<Batch>> pending = new ArrayDeque<>();
   private final Map<String, Active> active = Collections.synchronizedMap(new LinkedHashMap<>());
-  private final AtomicBoolean jobsCancelled = new AtomicBoolean();
+  private boolean jobsCancelled; // guarded by cancelLock
+  private final Object cancelLock = new Object();
   private final RunFuture future = new RunFuture();
 
   /** A submitted job and what was last seen of it. */
@@ -494,15 +494,22 @@ final class BatchApiRun {
     }
   }
 
+  /**
+   * Cancels the jobs once; a second caller (the poll thread and {@code close()} racing) waits until
+   * the first is done, so {@code close()} returns only after OpenAI was asked.
+   */
   private void cancelJobs() {
-    if (!jobsCancelled.compareAndSet(false, true)) {
-      return;
-    }
-    for (Active a : jobs()) {
-      try {
-        updated(client.cancel(a.job.id));
-      } catch (RuntimeException e) {
-        log.warn("Run {} could not cancel Batch API job {}: {}", id, a.job.id, e.getMessage());
+    synchronized (cancelLock) {
+      if (jobsCancelled) {
+        return;
+      }
+      jobsCancelled = true;
+      for (Active a : jobs()) {
+        try {
+          updated(client.cancel(a.job.id));
+        } catch (RuntimeException e) {
+          log.warn("Run {} could not cancel Batch API job {}: {}", id, a.job.id, e.getMessage());
+        }
       }
     }
   }
