@@ -29,9 +29,10 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 /**
  * Ingests a folder or a JSONL file into a vector table on PostgreSQL with a partitioned,
  * restartable Spring Batch job: the input is split into {@code ingest.partitions} ranges, each
- * embedded chunk by chunk (one Embed4j call per chunk, its batches in parallel) by its own thread.
- * The job repository and the vectors share one database and one transaction per chunk. See
- * README.md for running it on several machines.
+ * embedded chunk by chunk (one Embed4j call per chunk, its batches in parallel). Who runs the
+ * partitions is {@code ingest.role} ({@link Partitioning}): threads of this JVM, or worker JVMs fed
+ * by a manager through the database. The job repository, the partition requests and the vectors
+ * share one database; each chunk's vectors commit with its reader position. See README.md.
  */
 @SpringBootApplication
 @EnableBatchProcessing
