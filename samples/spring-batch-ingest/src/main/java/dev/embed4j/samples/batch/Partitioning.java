@@ -2,9 +2,13 @@ package dev.embed4j.samples.batch;
 
 import java.nio.file.Path;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.integration.partition.BeanFactoryStepLocator;
 import org.springframework.batch.integration.partition.MessageChannelPartitionHandler;
@@ -41,6 +45,8 @@ import org.springframework.integration.store.MessageGroupQueue;
  * one worker ({@code FOR UPDATE SKIP LOCKED}), and the results travel through the job repository.
  */
 final class Partitioning {
+  private static final Logger log = LoggerFactory.getLogger(Partitioning.class);
+
   static final String STANDALONE = "standalone";
   static final String MANAGER = "manager";
   static final String WORKER = "worker";
@@ -138,16 +144,32 @@ final class Partitioning {
       return handler;
     }
 
-    /** One partition at a time per worker; the step's writer embeds each chunk in parallel. */
+    /**
+     * One partition at a time per worker; the step's writer embeds each chunk in parallel. A
+     * request whose partition is no longer waiting to start (left in the queue by a manager that
+     * died, and its job since recovered and restarted with requests of its own) is dropped.
+     */
     @Bean
     IntegrationFlow partitionRequests(
         DataSource dataSource,
+        JobRepository jobRepository,
         StepExecutionRequestHandler handler,
         @Value("${ingest.worker-poll-ms:500}") long pollMs) {
       return IntegrationFlow.from(requests(dataSource))
           .handle(
               StepExecutionRequest.class,
               (request, headers) -> {
+                StepExecution execution =
+                    jobRepository.getStepExecution(request.getStepExecutionId());
+                if (execution == null
+                    || execution.getStatus() != BatchStatus.STARTING
+                    || !execution.getJobExecution().isRunning()) {
+                  log.info(
+                      "Dropped {}: its partition is {}",
+                      request,
+                      execution == null ? "gone" : execution.getStatus());
+                  return null;
+                }
                 handler.handle(request);
                 return null; // the manager reads the outcome from the job repository
               },
