@@ -88,14 +88,12 @@ final class Dispatch {
   }
 
   /**
-   * The input iterator or its text function failed: stop reading and sending, let the requests
-   * under way finish, and fail the run's future with it once the workers are done.
+   * The input iterator or its text function failed: the planner reads no more (it threw only once
+   * what was read before the failure had been planned), the batches planned so far are sent, and
+   * the run's future fails with it once the workers are done.
    */
   void inputFailed(Throwable e) {
-    if (fatal.compareAndSet(null, e)) {
-      control.stopSending(
-          StopReason.CANCELLED, "Not sent: run " + id + " stopped reading its input: " + e, e);
-    }
+    fatal.compareAndSet(null, e);
   }
 
   /**
@@ -380,11 +378,17 @@ final class Dispatch {
         log.warn("Closing the input of run {} failed", id, e);
       }
     }
+    Throwable failure = fatal.get();
+    if (failure != null) { // the input failed (or a bug of ours): say so on the run
+      control.stopSending(
+          StopReason.CANCELLED,
+          "Not sent: run " + id + " stopped reading its input: " + failure,
+          failure);
+    }
     Embed4jException stopped = control.stopped();
     StopReason reason = stopped == null ? null : stopped.stopReason().orElse(null);
     Run run = plan.assemble().apply(since(startNanos), reason);
     context.listeners().runFinished(run);
-    Throwable failure = fatal.get();
     if (failure != null) {
       future.fail(failure, run);
     } else {
