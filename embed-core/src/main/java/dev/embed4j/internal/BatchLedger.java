@@ -1,6 +1,5 @@
 package dev.embed4j.internal;
 
-import dev.embed4j.BatchOutcome;
 import dev.embed4j.Embed4jException;
 import dev.embed4j.ModelSpec;
 import java.math.BigDecimal;
@@ -22,11 +21,7 @@ import java.util.Set;
 final class BatchLedger {
   private final String runId;
   private final ModelSpec model;
-  private final Listeners listeners;
-  private final Tally tally;
-  private final ResultSink sink;
-  private final Dedupe dedupe;
-  private final CacheAccess cache;
+  private final Completion completion;
   private final Set<Integer> ended = new HashSet<>();
   private final Map<Integer, Integer> sends = new HashMap<>();
   private final long startNanos = System.nanoTime();
@@ -45,11 +40,8 @@ final class BatchLedger {
       CacheAccess cache) {
     this.runId = runId;
     this.model = model;
-    this.listeners = listeners;
-    this.tally = tally;
-    this.sink = sink;
-    this.dedupe = dedupe;
-    this.cache = cache;
+    this.completion =
+        new Completion(runId, model, listeners, tally, sink, dedupe, cache, model::batchCost);
   }
 
   /** Counts {@code delta} more jobs for each batch (-1 for a job refused before it ran). */
@@ -75,78 +67,25 @@ final class BatchLedger {
   }
 
   void succeeded(Batch b, List<float[]> vectors, long tokens, BigDecimal cost) {
-    if (!ended.add(b.id())) {
-      return;
+    if (ended.add(b.id())) {
+      completion.succeeded(
+          BatchResult.succeeded(runId, model.id(), b, vectors, tokens, cost, counts(b), since()));
     }
-    Input[] inputs = b.inputs();
-    for (int i = 0; i < inputs.length; i++) {
-      inputs[i].vector = vectors.get(i);
-      inputs[i].error = null;
-    }
-    List<Input> all = new ArrayList<>(List.of(inputs));
-    if (cache != null) {
-      cache.put(all);
-    }
-    BatchOutcome outcome =
-        BatchResult.succeeded(runId, model.id(), b, vectors, tokens, cost, counts(b), since());
-    tally.ended(outcome);
-    listeners.batchSucceeded(outcome);
-    List<Input> followers = followers(inputs);
-    if (!followers.isEmpty()) {
-      reused(followers);
-    }
-    sink.deliver(all);
   }
 
   void failed(Batch b, Embed4jException error) {
-    if (!ended.add(b.id())) {
-      return;
+    if (ended.add(b.id())) {
+      completion.failed(BatchResult.failed(runId, model.id(), b, counts(b), since(), error));
     }
-    List<Input> all = new ArrayList<>(b.size());
-    for (Input in : b.inputs()) {
-      in.error = error;
-      all.add(in);
-    }
-    all.addAll(followers(b.inputs()));
-    BatchOutcome outcome = BatchResult.failed(runId, model.id(), b, counts(b), since(), error);
-    tally.ended(outcome);
-    listeners.batchFailed(outcome);
-    sink.deliver(all);
   }
 
   /** Inputs done without a job: counts what they saved, tells the listeners, delivers them. */
   void reused(List<Input> done) {
-    int hits = 0;
-    int dups = 0;
-    long saved = 0;
-    for (Input in : done) {
-      if (in.vector != null) {
-        hits += in.cached ? 1 : 0;
-        dups += in.cached ? 0 : 1;
-        saved += Tokenizers.count(in.sendText);
-      }
-    }
-    if (hits + dups > 0) {
-      BigDecimal dollars = model.batchCost(saved);
-      tally.reused(hits, dups, saved, dollars);
-      listeners.inputsReused(runId, model.id(), hits, dups, saved, dollars);
-    }
-    sink.deliver(done);
+    completion.reused(done, new ArrayList<>());
   }
 
   Duration since() {
     return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
-
-  private List<Input> followers(Input[] leaders) {
-    if (dedupe == null) {
-      return List.of();
-    }
-    List<Input> out = new ArrayList<>();
-    for (Input in : leaders) {
-      out.addAll(dedupe.done(in));
-    }
-    return out;
   }
 
   private BatchResult.Attempts counts(Batch b) {

@@ -4,6 +4,7 @@ import dev.embed4j.ModelSpec;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * What happens when inputs of a run are done, whichever worker finished them: a batch's vectors (or
@@ -19,6 +20,7 @@ final class Completion {
   private final ResultSink sink;
   private final Dedupe dedupe;
   private final CacheAccess cache;
+  private final LongFunction<BigDecimal> price;
 
   /**
    * @param dedupe null without dedupe
@@ -32,6 +34,20 @@ final class Completion {
       ResultSink sink,
       Dedupe dedupe,
       CacheAccess cache) {
+    this(runId, model, listeners, tally, sink, dedupe, cache, model::cost);
+  }
+
+  /** As the other, pricing what reuse saved with {@code price} (the Batch API's price, say). */
+  Completion(
+      String runId,
+      ModelSpec model,
+      Listeners listeners,
+      Tally tally,
+      ResultSink sink,
+      Dedupe dedupe,
+      CacheAccess cache,
+      LongFunction<BigDecimal> price) {
+    this.price = price;
     this.runId = runId;
     this.model = model;
     this.listeners = listeners;
@@ -47,6 +63,7 @@ final class Completion {
     List<float[]> vectors = outcome.vectors();
     for (int i = 0; i < inputs.length; i++) {
       inputs[i].vector = vectors.get(i);
+      inputs[i].error = null; // an earlier attempt's (a Batch API line retried in a new job)
     }
     List<Input> all = new ArrayList<>(List.of(inputs));
     if (cache != null) {
@@ -89,7 +106,7 @@ final class Completion {
       }
     }
     if (hits + dups > 0) {
-      BigDecimal dollars = model.cost(saved);
+      BigDecimal dollars = price.apply(saved);
       tally.reused(hits, dups, saved, dollars);
       listeners.inputsReused(runId, model.id(), hits, dups, saved, dollars);
     }
