@@ -149,6 +149,8 @@ public final class Harness {
       double seconds,
       Emulator.Snapshot server,
       double cpuSeconds,
+      double jitCpuSeconds,
+      double gcCpuSeconds,
       double emulatorCpuSeconds,
       double otherCpuSeconds,
       long peakHeapBytes,
@@ -360,6 +362,7 @@ public final class Harness {
     String load = Probe.loadAverage();
     TokenSampler sampler = options.tpm() > 0 ? new TokenSampler(emulator) : null;
     long cpu0 = Probe.processCpuNanos();
+    long[] threads0 = Probe.threadCpuNanos();
     long emu0 = emulator.cpuNanos();
     long machine0 = Probe.machineCpuNanos();
     long start = System.nanoTime();
@@ -391,6 +394,7 @@ public final class Harness {
     }
     long elapsed = System.nanoTime() - start;
     double cpu = (Probe.processCpuNanos() - cpu0) / 1e9;
+    long[] threads = Probe.threadCpuNanos();
     long emuCpu = emu0 < 0 ? -1 : emulator.cpuNanos() - emu0;
     long machine = Probe.machineCpuNanos() - machine0;
     long peakHeap = Probe.heapPeakBytes();
@@ -427,6 +431,8 @@ public final class Harness {
             elapsed / 1e9,
             server,
             cpu,
+            threads0[0] < 0 ? Double.NaN : (threads[0] - threads0[0]) / 1e9,
+            threads0[1] < 0 ? Double.NaN : (threads[1] - threads0[1]) / 1e9,
             emuCpu < 0 ? Double.NaN : emuCpu / 1e9,
             other,
             peakHeap,
@@ -490,9 +496,9 @@ public final class Harness {
     out.println();
     out.println(
         "| client | wall time | texts/s | vs Embed4j | requests | 429s | max in flight | client CPU"
-            + " s | client CPU µs / vector | emulator CPU s | other CPU s | peak heap MiB | vectors"
+            + " s | client CPU µs / vector | of which JIT / GC, s | emulator CPU s | other CPU s | peak heap MiB | vectors"
             + " matched | load (1/5/15 min) |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
     for (Result r : results) {
       String wall =
           r.failure() != null ? r.failure() : String.format(Locale.ROOT, "%.3f s", r.seconds());
@@ -504,7 +510,7 @@ public final class Harness {
                   : String.format(Locale.ROOT, "%.1fx slower", r.seconds() / embed4j.seconds());
       out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s | %d | %d | %d | %.2f | %.1f | %s | %s | %d | %s | %s |%n",
+          "| %s | %s | %s | %s | %d | %d | %d | %.2f | %.1f | %s / %s | %s | %s | %d | %s | %s |%n",
           r.client(),
           wall,
           fmt(r.textsPerSecond(), "%.0f"),
@@ -514,6 +520,8 @@ public final class Harness {
           r.server().maxInFlight(),
           r.cpuSeconds(),
           r.cpuSeconds() * 1e6 / Math.max(1, r.vectors()),
+          fmt(r.jitCpuSeconds(), "%.2f"),
+          fmt(r.gcCpuSeconds(), "%.2f"),
           fmt(r.emulatorCpuSeconds(), "%.2f"),
           fmt(r.otherCpuSeconds(), "%.2f"),
           r.peakHeapBytes() >> 20,

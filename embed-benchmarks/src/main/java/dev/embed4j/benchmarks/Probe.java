@@ -30,6 +30,40 @@ final class Probe {
   }
 
   /**
+   * CPU time of this process's threads by what they do, in nanoseconds: the JIT compilers', the
+   * garbage collector's (with the VM thread, which runs its pauses) and the rest, the client's own
+   * work; all -1 off Linux. Read from {@code /proc/self/task}, so a thread that ended before the
+   * call is not counted: take it around a run whose threads outlive it, as the harness does.
+   */
+  static long[] threadCpuNanos() {
+    long[] groups = new long[3];
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue;
+        }
+        int close = stat.lastIndexOf(')');
+        String name = stat.substring(stat.indexOf('(') + 1, close);
+        String[] f = stat.substring(close + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        int group =
+            name.contains("CompilerThre")
+                ? 0
+                : name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")
+                    ? 1
+                    : 2;
+        groups[group] += ticks * NANOS_PER_TICK;
+      }
+      return groups;
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, -1, -1};
+    }
+  }
+
+  /**
    * CPU time all processes of the machine have used since boot, from {@code /proc/stat}; -1 off
    * Linux.
    */

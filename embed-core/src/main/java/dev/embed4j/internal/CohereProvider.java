@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.embed4j.EmbedInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -30,7 +29,7 @@ final class CohereProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
     return parse(reply, request.dimensions());
   }
 
@@ -88,7 +87,7 @@ final class CohereProvider extends JsonProvider {
     g.writeEndArray();
   }
 
-  static HttpCall.Decoded parse(InputStream in, int dimensions) throws IOException {
+  static HttpCall.Decoded parse(byte[] in, int dimensions) throws IOException {
     List<float[]> vectors = null;
     long[] tokens = {-1, 0};
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.embed4j.InputType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -87,7 +86,7 @@ final class GeminiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
     List<float[]> vectors = null;
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {

@@ -1,11 +1,9 @@
 package dev.embed4j.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.embed4j.ProviderException;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,9 +23,11 @@ import okhttp3.Response;
 final class HttpCall {
   static final MediaType JSON = MediaType.get("application/json");
 
-  /** Streaming JSON with the fast float parser; one shared, thread-safe factory. */
-  static final JsonFactory JSON_FACTORY =
-      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+  /**
+   * Streaming JSON with the fast float parser, and a {@link ReplyParser} over a reply's bytes; one
+   * shared, thread-safe factory.
+   */
+  static final JsonFactory JSON_FACTORY = new ReplyParser.Factory();
 
   private final OkHttpClient client;
   private final String provider;
@@ -59,10 +59,13 @@ final class HttpCall {
     }
   }
 
-  /** Reads a successful reply's body. */
+  /**
+   * Reads a successful reply's body, read whole into one array: the decoders work on its bytes
+   * where they lie (a base64 embedding goes from them straight into its {@code float[]}).
+   */
   @FunctionalInterface
   interface BodyReader {
-    Decoded read(InputStream body) throws IOException;
+    Decoded read(byte[] body) throws IOException;
   }
 
   /**
@@ -133,8 +136,8 @@ final class HttpCall {
         throw ErrorMapping.fromReply(provider, model, response, errors);
       }
       Decoded decoded;
-      try (InputStream in = response.body().byteStream()) {
-        decoded = reader.read(in);
+      try {
+        decoded = reader.read(response.body().bytes());
       } catch (IOException | RuntimeException e) {
         if (call.isCanceled()) {
           throw e instanceof IOException ? (IOException) e : new IOException(e);

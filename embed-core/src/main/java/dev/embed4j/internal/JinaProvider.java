@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.embed4j.InputType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import okhttp3.HttpUrl;
 
@@ -63,7 +62,7 @@ final class JinaProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
     return OpenAiProvider.parse(reply, request.texts().size(), request.dimensions());
   }
 

@@ -2,7 +2,6 @@ package dev.embed4j.internal;
 
 import dev.embed4j.spi.EmbeddingProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import okhttp3.HttpUrl;
 
 /**
@@ -25,7 +24,7 @@ abstract class JsonProvider implements EmbeddingProvider {
   /**
    * The vectors of a successful reply, in the order of the request's texts, and the billed tokens.
    */
-  abstract HttpCall.Decoded read(InputStream reply, Request request) throws IOException;
+  abstract HttpCall.Decoded read(byte[] reply, Request request) throws IOException;
 
   /**
    * The code to report for an error reply: {@link ErrorMapping#REQUEST_TOO_LARGE} for this

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -42,7 +41,7 @@ final class OllamaProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
     List<float[]> vectors = null;
     long tokens = -1;
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply)) {

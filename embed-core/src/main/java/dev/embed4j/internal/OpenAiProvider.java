@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import okhttp3.HttpUrl;
 
@@ -25,7 +24,7 @@ final class OpenAiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
     return parse(reply, request.texts().size(), request.dimensions());
   }
 
@@ -49,21 +48,21 @@ final class OpenAiProvider extends JsonProvider {
   }
 
   /** The vectors by index, and {@code usage.prompt_tokens} (-1 if absent). */
-  static HttpCall.Decoded parse(InputStream in, int expected, int dimensions) throws IOException {
+  static HttpCall.Decoded parse(byte[] in, int expected, int dimensions) throws IOException {
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
       return parse(p, expected, dimensions);
     }
   }
 
   /**
-   * As {@link #parse(InputStream, int, int)}, from a parser whose next token starts the reply
-   * object (also a Batch API output line's {@code response.body}); reads up to its end.
+   * As {@link #parse(byte[], int, int)}, from a parser whose next token starts the reply object
+   * (also a Batch API output line's {@code response.body}); reads up to its end.
    */
   static HttpCall.Decoded parse(JsonParser p, int expected, int dimensions) throws IOException {
     float[][] vectors = new float[expected][];
     long tokens = -1;
     int received = 0;
-    FloatDecoding.Base64Floats base64 = new FloatDecoding.Base64Floats();
+    FloatDecoding.Base64Floats base64 = new FloatDecoding.Base64Floats(dimensions);
     expect(p.nextToken(), JsonToken.START_OBJECT, "the reply");
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();

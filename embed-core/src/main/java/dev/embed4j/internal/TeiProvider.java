@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +51,7 @@ final class TeiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(InputStream reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
     List<float[]> vectors = new ArrayList<>(request.texts().size());
     try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
