@@ -347,6 +347,38 @@ class BatchApiModeTest {
     }
   }
 
+  @Test
+  void closingWhileAJobIsBeingCreatedKeepsThatJobInTheState() throws Exception {
+    // Every reply waits 400 ms after the server acted: the close lands after the job exists at
+    // the server and before its id reached the client.
+    EmbeddingEmulator emu =
+        emulator(
+            EmbeddingEmulator.builder()
+                .latency(Duration.ofMillis(400))
+                .batchTimes(Duration.ofMinutes(1), Duration.ofHours(6), Duration.ofMinutes(1)));
+    List<String> texts = texts(64);
+    Embedder first = resumable(emu.baseUrl(), stateDir).build();
+    CompletableFuture<EmbeddingRun> abandoned = first.embedAsync(texts);
+    while (emu.stats().batchesCreated() == 0) {
+      Thread.sleep(5);
+    }
+    first.close();
+    assertThat(abandoned.get(10, TimeUnit.SECONDS).stopReason())
+        .contains(StopReason.EMBEDDER_CLOSED);
+    try (var files = Files.list(stateDir)) {
+      assertThat(files.count()).as("the created job is in the state").isEqualTo(1);
+    }
+
+    EmbeddingRun run = build(resumable(emu.baseUrl(), stateDir)).embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertVectorsOf(run);
+    assertThat(emu.stats().batchesCreated())
+        .as("the job is collected, not created again")
+        .isEqualTo(1);
+    assertThat(run.cost()).isEqualByComparingTo(emu.stats().batchDollarsBilled());
+  }
+
   /** The builder both JVMs of the resume test use: same model, batch size and state directory. */
   static Embedder.Builder resumable(String baseUrl, Path stateDirectory) {
     return Embedder.builder()

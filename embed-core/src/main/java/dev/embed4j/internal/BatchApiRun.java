@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import okhttp3.HttpUrl;
@@ -61,6 +63,14 @@ final class BatchApiRun {
   private final Map<Integer, Batch> byId = new HashMap<>();
   private final BatchLedger ledger;
   private final BatchApiClient client;
+
+  /**
+   * Held while a job is being uploaded and created and until its state is saved: {@link #close}
+   * waits for it, so that a job OpenAI has created is never left out of the state (a later call
+   * would send its batches again, and both jobs would be paid).
+   */
+  private final ReentrantLock submitting = new ReentrantLock();
+
   private final Deque<List<Batch>> pending = new ArrayDeque<>();
   private final Map<String, Active> active = Collections.synchronizedMap(new LinkedHashMap<>());
   private boolean jobsCancelled; // guarded by cancelLock
@@ -280,14 +290,23 @@ final class BatchApiRun {
       if (limit > 0 && !active.isEmpty() && enqueued + tokens > limit) {
         return; // wait for a job to end
       }
-      pending.poll();
-      byte[] file = BatchJobs.write(next, settings, key);
-      String fileId = client.upload(file, "embed4j-" + key + ".jsonl");
-      BatchApiClient.Job job = client.create(fileId, Map.of("embed4j_run", id, "embed4j_key", key));
-      ledger.sent(next, 1);
-      Active a = new Active(state.add(job.id(), fileId, next), next);
-      a.seen = job;
-      active.put(job.id(), a);
+      BatchApiClient.Job job;
+      submitting.lock();
+      try {
+        if (control.stopped() != null) {
+          return;
+        }
+        pending.poll();
+        byte[] file = BatchJobs.write(next, settings, key);
+        String fileId = client.upload(file, "embed4j-" + key + ".jsonl");
+        job = client.create(fileId, Map.of("embed4j_run", id, "embed4j_key", key));
+        ledger.sent(next, 1);
+        Active a = new Active(state.add(job.id(), fileId, next), next);
+        a.seen = job;
+        active.put(job.id(), a);
+      } finally {
+        submitting.unlock();
+      }
       log.debug("Run {} submitted Batch API job {} with {} batches", id, job.id(), next.size());
       updated(job);
     }
@@ -483,6 +502,16 @@ final class BatchApiRun {
    */
   void close(String message) {
     control.abort(StopReason.EMBEDDER_CLOSED, message);
+    try { // an upload and a creation in flight: each is bounded by the request timeout
+      if (submitting.tryLock(
+          settings.requestTimeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)) {
+        submitting.unlock();
+      } else {
+        log.warn("Run {} closed while a Batch API job was still being created", id);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (settings.batchStateDirectory == null) {
       cancelJobs();
     }
