@@ -82,7 +82,7 @@ final class AzureOpenAiProvider extends JsonProvider {
 
   @Override
   byte[] body(Request request) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.texts().size() * 64);
+    ByteArrayOutputStream out = bodyBuffer(request);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       if (v1) {

@@ -34,7 +34,7 @@ final class CohereProvider extends JsonProvider {
   }
 
   static byte[] write(Request request) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + request.texts().size() * 64);
+    ByteArrayOutputStream out = bodyBuffer(request);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", request.model().name());

@@ -57,7 +57,7 @@ final class GeminiProvider extends JsonProvider {
     String model = "models/" + request.model().name();
     String task = taskType(request.inputType());
     boolean reduced = request.dimensions() != request.model().dimensions();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.texts().size() * 160);
+    ByteArrayOutputStream out = bodyBuffer(request, 160);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeArrayFieldStart("requests");

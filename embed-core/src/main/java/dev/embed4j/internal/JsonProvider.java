@@ -1,6 +1,7 @@
 package dev.embed4j.internal;
 
 import dev.embed4j.spi.EmbeddingProvider;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import okhttp3.HttpUrl;
 
@@ -20,6 +21,24 @@ abstract class JsonProvider implements EmbeddingProvider {
 
   /** The request body for {@code request}. */
   abstract byte[] body(Request request) throws IOException;
+
+  /**
+   * A buffer for the body of {@code request}, sized for its texts (their UTF-16 lengths, which is
+   * their UTF-8 length for ASCII) and the JSON around them, so that writing it does not grow and
+   * copy the buffer again and again.
+   */
+  static ByteArrayOutputStream bodyBuffer(Request request) {
+    return bodyBuffer(request, 8);
+  }
+
+  /** As {@link #bodyBuffer(Request)}, with {@code perText} bytes of JSON around each text. */
+  static ByteArrayOutputStream bodyBuffer(Request request, int perText) {
+    long chars = 256;
+    for (String text : request.texts()) {
+      chars += text.length() + perText;
+    }
+    return new ByteArrayOutputStream((int) Math.min(chars, 64L << 20));
+  }
 
   /**
    * The vectors of a successful reply, in the order of the request's texts, and the billed tokens.

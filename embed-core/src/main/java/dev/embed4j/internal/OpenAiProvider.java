@@ -29,7 +29,7 @@ final class OpenAiProvider extends JsonProvider {
   }
 
   static byte[] write(Request request) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + request.texts().size() * 64);
+    ByteArrayOutputStream out = bodyBuffer(request);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", request.model().name());

@@ -28,7 +28,7 @@ final class VoyageProvider extends JsonProvider {
 
   @Override
   byte[] body(Request request) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128 + request.texts().size() * 64);
+    ByteArrayOutputStream out = bodyBuffer(request);
     try (JsonGenerator g = HttpCall.JSON_FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("model", request.model().name());
