@@ -40,7 +40,7 @@ run cpu-steady "${harness[@]}" --texts 100000 --latency-ms 150 --clients embed4j
 run sweep "${harness[@]}" --texts 20000 --latency-ms 150 --clients embed4j \
   --sweep-concurrency 1,2,4,8,16,32,64 --chart docs/throughput.png --csv docs/benchmarks-sweep.csv
 run tpm "${harness[@]}" --texts 20000 --latency-ms 150 --clients embed4j --tpm 1400000
-run limiter-table "${harness[@]}" --limiter-table --texts 4000 --batch 4 --concurrency 32 \
+run limiter-table "${harness[@]}" --limiter-table --clients embed4j --texts 4000 --batch 4 --concurrency 32 \
   --latency-ms 100 --tpm 200000 --max-retry-after-ms 2000 --warmup 100
 run streaming java -Xmx512m -cp "$jar" dev.embed4j.benchmarks.StreamingBenchmark \
   --texts 1000000 --csv "$out/streaming-heap.csv" --chart docs/streaming-heap.png

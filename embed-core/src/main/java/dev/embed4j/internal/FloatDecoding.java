@@ -33,13 +33,13 @@ final class FloatDecoding {
   /**
    * Decodes base64 embeddings, little-endian float32, into floats: one per reply, not thread-safe.
    *
-   * <p>When the parser reads the reply's own bytes ({@code source}), a vector of the expected
-   * length is decoded from those bytes where they lie, four characters at a time, straight into its
-   * {@code float[]}: no {@code String}, no character or byte buffer, and Jackson only skips the
-   * string. Anything else (a parser over other input, another length, a JSON escape such as {@code
-   * \/} inside the string, a character outside the alphabet) goes the general way: the characters
-   * the parser holds ({@link JsonParser#getTextCharacters()}), narrowed into a reused byte buffer
-   * and decoded by the JDK's decoder, which also names what is wrong.
+   * <p>When the parser reads the reply's own bytes (a {@link ReplyParser}), a vector of the
+   * expected length is decoded from those bytes where they lie ({@link #decode}) and stepped over:
+   * no {@code String}, no character buffer, and no second scan of the string by Jackson. Anything
+   * else (a parser over other input, another length, a JSON escape such as {@code \/} inside the
+   * string, a character outside the alphabet) goes the general way: the characters the parser holds
+   * ({@link JsonParser#getTextCharacters()}), narrowed into a reused byte buffer and decoded by the
+   * JDK's decoder, which also names what is wrong.
    */
   static final class Base64Floats {
     private final int dimensions;

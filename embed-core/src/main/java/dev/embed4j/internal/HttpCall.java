@@ -61,7 +61,7 @@ final class HttpCall {
 
   /**
    * Reads a successful reply's body, read whole into one array: the decoders work on its bytes
-   * where they lie (a base64 embedding goes from them straight into its {@code float[]}).
+   * where they lie (a base64 embedding is decoded from them, with no {@code String} between).
    */
   @FunctionalInterface
   interface BodyReader {

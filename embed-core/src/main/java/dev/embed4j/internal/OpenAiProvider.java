@@ -9,9 +9,9 @@ import java.util.Arrays;
 import okhttp3.HttpUrl;
 
 /**
- * {@code POST /v1/embeddings}. Asks for base64 and decodes little-endian float32 straight into
- * {@code float[]}; accepts float arrays from compatible servers that ignore the format; places
- * every vector by its {@code index}, failing the batch on a missing or repeated one.
+ * {@code POST /v1/embeddings}. Asks for base64 and decodes little-endian float32 from the reply's
+ * bytes into {@code float[]}; accepts float arrays from compatible servers that ignore the format;
+ * places every vector by its {@code index}, failing the batch on a missing or repeated one.
  */
 final class OpenAiProvider extends JsonProvider {
   OpenAiProvider(HttpCall http, HttpUrl base) {
