@@ -547,8 +547,13 @@ final class BatchApiRun {
   private final class RunFuture extends CompletableFuture<EmbeddingRun> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " was cancelled");
-      return super.cancel(mayInterruptIfRunning);
+      // Cancelled first, then the run told: the run, ending at once on another thread, must not
+      // complete the future before it is cancelled (cancel would then answer false).
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        control.abort(StopReason.CANCELLED, "Not embedded: run " + id + " was cancelled");
+      }
+      return cancelled;
     }
   }
 }
