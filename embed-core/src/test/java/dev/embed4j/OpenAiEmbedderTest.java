@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
@@ -247,6 +248,39 @@ class OpenAiEmbedderTest {
 
     assertThat(embedder.embed(List.of("x")).isComplete()).isTrue();
     assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aReplyCutShortOfItsContentLengthIsRetried() {
+    server.enqueue(
+        Replies.openAiInOrder(64, 1, 1536, 64)
+            .setSocketPolicy(SocketPolicy.DISCONNECT_DURING_RESPONSE_BODY));
+    server.enqueue(Replies.openAiInOrder(64, 1, 1536, 64));
+    embedder = builder().build();
+    List<String> texts = IntStream.range(0, 64).mapToObj(i -> "text " + i).toList();
+
+    EmbeddingRun run = embedder.embed(texts);
+
+    assertThat(run.isComplete()).isTrue();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(run.vectors().get(63)).containsExactly(Replies.vector(64, 1536));
+  }
+
+  @Test
+  void aChunkedReplyWithoutContentLengthDecodesAlike() {
+    MockResponse whole = Replies.openAiInOrder(64, 1, 1536, 64);
+    server.enqueue(
+        new MockResponse()
+            .setHeader("Content-Type", "application/json")
+            .setChunkedBody(whole.getBody(), 5000));
+    embedder = builder().build();
+    List<String> texts = IntStream.range(0, 64).mapToObj(i -> "text " + i).toList();
+
+    List<float[]> vectors = embedder.embed(texts).vectors();
+
+    for (int i = 0; i < 64; i++) {
+      assertThat(vectors.get(i)).containsExactly(Replies.vector(i + 1, 1536));
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.embed4j.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.embed4j.ProviderException;
 import dev.embed4j.spi.EmbeddingProvider;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * One provider's HTTP call: posts a batch's JSON body with the provider's authentication header,
@@ -137,7 +140,7 @@ final class HttpCall {
       }
       Decoded decoded;
       try {
-        decoded = reader.read(response.body().bytes());
+        decoded = reader.read(readAll(response.body()));
       } catch (IOException | RuntimeException e) {
         if (call.isCanceled()) {
           throw e instanceof IOException ? (IOException) e : new IOException(e);
@@ -161,5 +164,30 @@ final class HttpCall {
     } finally {
       unregister.run();
     }
+  }
+
+  /**
+   * The whole reply body in one array. With a length given, the array is made once at that size and
+   * filled one segment at a time, each segment going back to okio's pool before the next is read;
+   * OkHttp's {@code bytes()} first holds the whole body in segments (a 1,536-dimension reply of 64
+   * vectors is some 70 of them, more than the pool keeps, so most are new arrays) and then copies
+   * them out.
+   */
+  static byte[] readAll(ResponseBody body) throws IOException {
+    long length = body.contentLength();
+    BufferedSource source = body.source();
+    if (length < 0 || length > Integer.MAX_VALUE - 8) {
+      return source.readByteArray(); // chunked or decompressed: no length to size the array by
+    }
+    byte[] out = new byte[(int) length];
+    for (int n = 0; n < out.length; ) {
+      int read = source.read(out, n, out.length - n);
+      if (read < 0) {
+        throw new EOFException(
+            "the reply ended after " + n + " of the " + length + " bytes its Content-Length gives");
+      }
+      n += read;
+    }
+    return out;
   }
 }

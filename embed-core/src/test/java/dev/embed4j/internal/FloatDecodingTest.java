@@ -77,12 +77,43 @@ class FloatDecodingTest {
     for (int n : new int[] {1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 256, 1024, 1536, 3072}) {
       float[] v = randomBits(n, n);
       byte[] json = ("[\"" + base64(v) + "\"]").getBytes(StandardCharsets.US_ASCII);
-      float[] direct = new float[n];
-      assertThat(FloatDecoding.decode(json, 2, json.length, direct))
-          .as("decoded in place, n=%d", n)
-          .isEqualTo(json.length - 2);
-      assertSameBits(direct, v);
+      for (InPlace decoder : IN_PLACE) {
+        float[] direct = new float[n];
+        assertThat(decoder.decode(json, 2, json.length, direct))
+            .as("decoded in place, n=%d", n)
+            .isEqualTo(json.length - 2);
+        assertSameBits(direct, v);
+      }
       assertSameBits(decodeBytes(base64(v), n), v);
+    }
+  }
+
+  /** The two ways of decoding in place, whichever of them this JVM uses. */
+  interface InPlace {
+    int decode(byte[] b, int from, int end, float[] out);
+  }
+
+  private static final InPlace[] IN_PLACE = {
+    FloatDecoding::decodeWithTables, FloatDecoding::decodeWithJdk
+  };
+
+  @Test
+  void inPlace_aCharacterOutsideTheAlphabetAnywhereIsRefused() {
+    float[] v = randomBits(7, 9); // two whole groups of three floats and a padded tail
+    byte[] good = ("\"" + base64(v) + "\"").getBytes(StandardCharsets.US_ASCII);
+    for (int at = 1; at < good.length - 1; at++) {
+      if (good[at] == '=') {
+        continue;
+      }
+      for (byte c : new byte[] {'\\', '*', '=', ' ', '-', '_', (byte) 0xc3, 0}) {
+        byte[] bad = good.clone();
+        bad[at] = c;
+        for (InPlace decoder : IN_PLACE) {
+          assertThat(decoder.decode(bad, 1, bad.length, new float[7]))
+              .as("0x%02x at %d", c & 0xff, at)
+              .isEqualTo(-1);
+        }
+      }
     }
   }
 
@@ -115,7 +146,9 @@ class FloatDecodingTest {
     String escaped = plain.replace("/", "\\/"); // a legal JSON spelling of the same string
     float[] direct = new float[1536];
     byte[] json = ("\"" + escaped + "\"").getBytes(StandardCharsets.US_ASCII);
-    assertThat(FloatDecoding.decode(json, 1, json.length, direct)).isEqualTo(-1);
+    for (InPlace decoder : IN_PLACE) {
+      assertThat(decoder.decode(json, 1, json.length, direct)).isEqualTo(-1);
+    }
     assertSameBits(decodeBytes(escaped, 1536), v);
     // another length than expected: decoded whole, for the reply check to name the length
     assertSameBits(decodeBytes(plain, 1024), v);
