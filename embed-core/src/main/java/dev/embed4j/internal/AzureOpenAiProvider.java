@@ -90,7 +90,7 @@ final class AzureOpenAiProvider extends JsonProvider {
       }
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(text);
+        JsonStrings.write(g, text);
       }
       g.writeEndArray();
       if (request.dimensions() != request.model().dimensions()) {

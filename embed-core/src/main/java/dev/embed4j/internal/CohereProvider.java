@@ -43,7 +43,7 @@ final class CohereProvider extends JsonProvider {
       } else {
         g.writeArrayFieldStart("texts");
         for (String text : request.texts()) {
-          g.writeString(text);
+          JsonStrings.write(g, text);
         }
         g.writeEndArray();
       }
@@ -72,7 +72,8 @@ final class CohereProvider extends JsonProvider {
         g.writeStartObject();
         if (part instanceof EmbedInput.Text) {
           g.writeStringField("type", "text");
-          g.writeStringField("text", ((EmbedInput.Text) part).text());
+          g.writeFieldName("text");
+          JsonStrings.write(g, ((EmbedInput.Text) part).text());
         } else {
           g.writeStringField("type", "image_url");
           g.writeObjectFieldStart("image_url");

@@ -67,7 +67,8 @@ final class GeminiProvider extends JsonProvider {
         g.writeObjectFieldStart("content");
         g.writeArrayFieldStart("parts");
         g.writeStartObject();
-        g.writeStringField("text", cut(text, request));
+        g.writeFieldName("text");
+        JsonStrings.write(g, cut(text, request));
         g.writeEndObject();
         g.writeEndArray();
         g.writeEndObject();

@@ -43,7 +43,7 @@ final class JinaProvider extends JsonProvider {
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(text);
+        JsonStrings.write(g, text);
       }
       g.writeEndArray();
       String task = task(request.inputType());

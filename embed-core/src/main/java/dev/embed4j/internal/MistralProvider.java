@@ -26,7 +26,7 @@ final class MistralProvider extends JsonProvider {
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(cut(text, request));
+        JsonStrings.write(g, cut(text, request));
       }
       g.writeEndArray();
       if (request.dimensions() != request.model().dimensions()) {

@@ -28,7 +28,7 @@ final class OllamaProvider extends JsonProvider {
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(text);
+        JsonStrings.write(g, text);
       }
       g.writeEndArray();
       g.writeBooleanField("truncate", request.truncate());

@@ -35,7 +35,7 @@ final class OpenAiProvider extends JsonProvider {
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(text);
+        JsonStrings.write(g, text);
       }
       g.writeEndArray();
       if (request.dimensions() != request.model().dimensions()) {

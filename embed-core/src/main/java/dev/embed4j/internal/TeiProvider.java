@@ -37,7 +37,7 @@ final class TeiProvider extends JsonProvider {
       g.writeStartObject();
       g.writeArrayFieldStart("inputs");
       for (String text : request.texts()) {
-        g.writeString(text);
+        JsonStrings.write(g, text);
       }
       g.writeEndArray();
       g.writeBooleanField("normalize", true);

@@ -34,7 +34,7 @@ final class VoyageProvider extends JsonProvider {
       g.writeStringField("model", request.model().name());
       g.writeArrayFieldStart("input");
       for (String text : request.texts()) {
-        g.writeString(text);
+        JsonStrings.write(g, text);
       }
       g.writeEndArray();
       String type = inputType(request.inputType());
