@@ -31,6 +31,9 @@ final class Input implements EmbeddedItem<Object> {
   boolean cached;
   boolean duplicate;
 
+  /** Whether {@link Dedupe} gives this input's vector to later inputs of its text (list runs). */
+  boolean remembered;
+
   /** Images (issue 12): the text and image parts of a run of {@link dev.embed4j.EmbedInput}s. */
   dev.embed4j.EmbedInput content;
 

@@ -103,7 +103,7 @@ final class RunSetup {
         control(id),
         new Tally(true),
         reusable ? cache(id) : null,
-        settings.dedupe && reusable ? new Dedupe(true) : null,
+        settings.dedupe && reusable ? new Dedupe(true, inputs.length) : null,
         previous);
   }
 
