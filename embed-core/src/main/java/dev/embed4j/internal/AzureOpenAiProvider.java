@@ -103,8 +103,8 @@ final class AzureOpenAiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
-    return OpenAiProvider.parse(reply, request.texts().size(), request.dimensions());
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
+    return OpenAiProvider.parse(reply, length, request.texts().size(), request.dimensions());
   }
 
   @Override

@@ -29,8 +29,8 @@ final class CohereProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
-    return parse(reply, request.dimensions());
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
+    return parse(reply, length, request.dimensions());
   }
 
   static byte[] write(Request request) throws IOException {
@@ -88,10 +88,11 @@ final class CohereProvider extends JsonProvider {
     g.writeEndArray();
   }
 
-  static HttpCall.Decoded parse(byte[] in, int dimensions) throws IOException {
+  /** The vectors of {@code in[0, length)} and the billed tokens. */
+  static HttpCall.Decoded parse(byte[] in, int length, int dimensions) throws IOException {
     List<float[]> vectors = null;
     long[] tokens = {-1, 0};
-    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in, 0, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the reply is not a JSON object");
       }

@@ -87,9 +87,9 @@ final class GeminiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
     List<float[]> vectors = null;
-    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply)) {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply, 0, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the reply is not a JSON object");
       }

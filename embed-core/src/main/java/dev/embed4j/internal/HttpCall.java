@@ -5,6 +5,7 @@ import dev.embed4j.ProviderException;
 import dev.embed4j.spi.EmbeddingProvider;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -63,13 +64,18 @@ final class HttpCall {
   }
 
   /**
-   * Reads a successful reply's body, read whole into one array: the decoders work on its bytes
-   * where they lie (a base64 embedding is decoded from them, with no {@code String} between).
+   * Reads a successful reply's body, {@code body[0, length)}, read whole into one array: the
+   * decoders work on its bytes where they lie (a base64 embedding is decoded from them, with no
+   * {@code String} between). The array is the reading thread's buffer, written over by its next
+   * reply: a reader keeps nothing of it but what it decoded.
    */
   @FunctionalInterface
   interface BodyReader {
-    Decoded read(byte[] body) throws IOException;
+    Decoded read(byte[] body, int length) throws IOException;
   }
+
+  /** A reply's body: {@code bytes[0, length)}. */
+  record Body(byte[] bytes, int length) {}
 
   /**
    * {@code base} plus {@code version/path}, unless {@code base} already ends in {@code /version}.
@@ -140,7 +146,8 @@ final class HttpCall {
       }
       Decoded decoded;
       try {
-        decoded = reader.read(readAll(response.body()));
+        Body read = readAll(response.body());
+        decoded = reader.read(read.bytes(), read.length());
       } catch (IOException | RuntimeException e) {
         if (call.isCanceled()) {
           throw e instanceof IOException ? (IOException) e : new IOException(e);
@@ -167,27 +174,51 @@ final class HttpCall {
   }
 
   /**
-   * The whole reply body in one array. With a length given, the array is made once at that size and
-   * filled one segment at a time, each segment going back to okio's pool before the next is read;
-   * OkHttp's {@code bytes()} first holds the whole body in segments (a 1,536-dimension reply of 64
-   * vectors is some 70 of them, more than the pool keeps, so most are new arrays) and then copies
-   * them out.
+   * The whole reply body in one array. With a length given, it is read into this thread's buffer,
+   * one segment at a time, each segment going back to okio's pool before the next is read; OkHttp's
+   * {@code bytes()} first holds the whole body in segments (a 1,536-dimension reply of 64 vectors
+   * is some 70 of them, more than the pool keeps, so most are new arrays) and then copies them out.
+   * The buffer is kept from one reply to the next, so a reply's half a megabyte is neither made nor
+   * zeroed each time; it is held softly, so the collector may take it back, and a worker thread
+   * that idles ends and takes it with it. A body larger than {@link #KEPT_BUFFER} gets an array of
+   * its own.
    */
-  static byte[] readAll(ResponseBody body) throws IOException {
+  static Body readAll(ResponseBody body) throws IOException {
     long length = body.contentLength();
     BufferedSource source = body.source();
     if (length < 0 || length > Integer.MAX_VALUE - 8) {
-      return source.readByteArray(); // chunked or decompressed: no length to size the array by
+      byte[] all = source.readByteArray(); // chunked or decompressed: no length to size it by
+      return new Body(all, all.length);
     }
-    byte[] out = new byte[(int) length];
-    for (int n = 0; n < out.length; ) {
-      int read = source.read(out, n, out.length - n);
+    byte[] out = buffer((int) length);
+    for (int n = 0; n < length; ) {
+      int read = source.read(out, n, (int) length - n);
       if (read < 0) {
         throw new EOFException(
             "the reply ended after " + n + " of the " + length + " bytes its Content-Length gives");
       }
       n += read;
     }
-    return out;
+    return new Body(out, (int) length);
+  }
+
+  /** The largest reply body read into a kept buffer: 16 MiB. */
+  static final int KEPT_BUFFER = 16 << 20;
+
+  private static final ThreadLocal<SoftReference<byte[]>> BUFFER = new ThreadLocal<>();
+
+  /** This thread's buffer, of at least {@code length} bytes. */
+  private static byte[] buffer(int length) {
+    if (length > KEPT_BUFFER) {
+      return new byte[length];
+    }
+    SoftReference<byte[]> kept = BUFFER.get();
+    byte[] buffer = kept == null ? null : kept.get();
+    if (buffer == null || buffer.length < length) {
+      // room for a somewhat longer reply next time: lengths vary with the texts' token counts
+      buffer = new byte[Math.min(KEPT_BUFFER, length + (length >> 3))];
+      BUFFER.set(new SoftReference<>(buffer));
+    }
+    return buffer;
   }
 }

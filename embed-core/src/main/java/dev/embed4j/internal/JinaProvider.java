@@ -62,8 +62,8 @@ final class JinaProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
-    return OpenAiProvider.parse(reply, request.texts().size(), request.dimensions());
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
+    return OpenAiProvider.parse(reply, length, request.texts().size(), request.dimensions());
   }
 
   /** Over the inputs or tokens a request may carry. */

@@ -41,9 +41,10 @@ abstract class JsonProvider implements EmbeddingProvider {
   }
 
   /**
-   * The vectors of a successful reply, in the order of the request's texts, and the billed tokens.
+   * The vectors of a successful reply, {@code reply[0, length)}, in the order of the request's
+   * texts, and the billed tokens. The array is the reading thread's buffer: nothing may keep it.
    */
-  abstract HttpCall.Decoded read(byte[] reply, Request request) throws IOException;
+  abstract HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException;
 
   /**
    * The code to report for an error reply: {@link ErrorMapping#REQUEST_TOO_LARGE} for this
@@ -77,6 +78,10 @@ abstract class JsonProvider implements EmbeddingProvider {
   @Override
   public final Result embed(Request request) throws IOException {
     return http.post(
-        endpoint(request), body(request), request, in -> read(in, request), this::errorCode);
+        endpoint(request),
+        body(request),
+        request,
+        (in, n) -> read(in, n, request),
+        this::errorCode);
   }
 }

@@ -40,8 +40,8 @@ final class MistralProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
-    return OpenAiProvider.parse(reply, request.texts().size(), request.dimensions());
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
+    return OpenAiProvider.parse(reply, length, request.texts().size(), request.dimensions());
   }
 
   /** "Too many tokens in batch. Max is 16384 got ...", "Too many inputs in request, ...". */

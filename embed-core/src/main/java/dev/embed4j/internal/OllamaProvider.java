@@ -41,10 +41,10 @@ final class OllamaProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
     List<float[]> vectors = null;
     long tokens = -1;
-    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply)) {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply, 0, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("the reply is not a JSON object");
       }

@@ -24,8 +24,8 @@ final class OpenAiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
-    return parse(reply, request.texts().size(), request.dimensions());
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
+    return parse(reply, length, request.texts().size(), request.dimensions());
   }
 
   static byte[] write(Request request) throws IOException {
@@ -49,7 +49,13 @@ final class OpenAiProvider extends JsonProvider {
 
   /** The vectors by index, and {@code usage.prompt_tokens} (-1 if absent). */
   static HttpCall.Decoded parse(byte[] in, int expected, int dimensions) throws IOException {
-    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in)) {
+    return parse(in, in.length, expected, dimensions);
+  }
+
+  /** As {@link #parse(byte[], int, int)}, from {@code in[0, length)}. */
+  static HttpCall.Decoded parse(byte[] in, int length, int expected, int dimensions)
+      throws IOException {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(in, 0, length)) {
       return parse(p, expected, dimensions);
     }
   }

@@ -51,9 +51,9 @@ final class TeiProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
     List<float[]> vectors = new ArrayList<>(request.texts().size());
-    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply)) {
+    try (JsonParser p = HttpCall.JSON_FACTORY.createParser(reply, 0, length)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
         throw new IOException("the reply is not a JSON array of vectors");
       }

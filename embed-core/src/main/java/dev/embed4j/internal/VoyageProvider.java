@@ -52,8 +52,8 @@ final class VoyageProvider extends JsonProvider {
   }
 
   @Override
-  HttpCall.Decoded read(byte[] reply, Request request) throws IOException {
-    return OpenAiProvider.parse(reply, request.texts().size(), request.dimensions());
+  HttpCall.Decoded read(byte[] reply, int length, Request request) throws IOException {
+    return OpenAiProvider.parse(reply, length, request.texts().size(), request.dimensions());
   }
 
   /** "The max allowed tokens per submitted batch is ...", "The batch size limit is 1000 ...". */
