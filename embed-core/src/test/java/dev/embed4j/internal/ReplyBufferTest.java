@@ -9,6 +9,7 @@ import dev.embed4j.spi.EmbeddingProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -70,7 +71,7 @@ class ReplyBufferTest {
         .append(n)
         .append("}}")
         .toString()
-        .getBytes();
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private void enqueue(byte[] body) {
